@@ -1,0 +1,28 @@
+package dev.triplestream.client;
+
+/**
+ * The lifecycle limits of calls opened on one channel (or one client method, which may override
+ * its channel's).
+ *
+ * @param deadline the deadline of unary calls; never applied to streaming calls
+ * @param streamDeadline the longest a streaming call may live, sent to the server as
+ * {@code grpc-timeout}
+ * @param idleTimeout how long a stream may go without a message either way before it is cancelled
+ * @param closeTimeout how long {@code close()} waits for the server to end a half-closed stream
+ * before cancelling it
+ */
+public record StreamSettings(TimeoutSetting deadline, TimeoutSetting streamDeadline, TimeoutSetting idleTimeout,
+		TimeoutSetting closeTimeout) {
+
+	/** Returns these settings with the idle timeout replaced. */
+	public StreamSettings withIdleTimeout(TimeoutSetting idleTimeout) {
+		return new StreamSettings(this.deadline, this.streamDeadline, idleTimeout, this.closeTimeout);
+	}
+
+	/** Returns these settings with the deadline of the call's type (unary or streaming) replaced. */
+	public StreamSettings withDeadline(TimeoutSetting deadline, boolean streaming) {
+		return streaming ? new StreamSettings(this.deadline, deadline, this.idleTimeout, this.closeTimeout)
+				: new StreamSettings(deadline, this.streamDeadline, this.idleTimeout, this.closeTimeout);
+	}
+
+}
