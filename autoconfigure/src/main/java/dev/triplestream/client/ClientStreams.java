@@ -1,41 +1,159 @@
 package dev.triplestream.client;
 
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.MethodDescriptor;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
+import io.grpc.ClientInterceptor;
+import io.grpc.Status;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+import dev.triplestream.stream.LifecyclePhases;
 import dev.triplestream.stream.StreamRegistry;
+import dev.triplestream.stream.StreamSide;
+import dev.triplestream.stream.TrackedStream;
 
 /**
- * PLACEHOLDER (being written on the client branch): the client side's shared stream machinery.
- * {@link #interceptor} is what every channel must install as its outermost interceptor.
+ * The client side's stream lifecycle: the interceptor every channel installs, the timer behind
+ * idle timeouts, and the drain of open streams when the application context shuts down.
+ * <p>
+ * The drain runs at phase {@link LifecyclePhases#CLIENT_STREAMS}, after the server has drained and
+ * before the channels close: new calls fail fast with UNAVAILABLE
+ * {@value #SHUTTING_DOWN}; every open client stream is half-closed; the drain waits up to the
+ * grace period for them to end; the rest are cancelled with that description. Streams that end
+ * promptly do not make shutdown wait.
  */
-public class ClientStreams {
+public class ClientStreams implements SmartLifecycle, AutoCloseable {
+
+	/** The description of calls refused or cancelled because the context is shutting down. */
+	public static final String SHUTTING_DOWN = "application context is shutting down";
+
+	private static final Log logger = LogFactory.getLog(ClientStreams.class);
 
 	private final StreamRegistry registry;
 
-	public ClientStreams(StreamRegistry registry) {
+	private final Duration gracePeriod;
+
+	private final LeakDetection leakDetection;
+
+	private final ScheduledThreadPoolExecutor timer;
+
+	private volatile boolean shuttingDown;
+
+	private volatile boolean running;
+
+	/**
+	 * @param registry where open calls are tracked
+	 * @param gracePeriod how long the shutdown drain waits for half-closed streams to end
+	 * @param leakDetection what happens to blocking stream handles dropped without being ended
+	 */
+	public ClientStreams(StreamRegistry registry, Duration gracePeriod, LeakDetection leakDetection) {
 		this.registry = registry;
+		this.gracePeriod = gracePeriod;
+		this.leakDetection = leakDetection;
+		this.timer = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "triplestream-client-timer");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.timer.setRemoveOnCancelPolicy(true);
 	}
 
 	public StreamRegistry registry() {
 		return this.registry;
 	}
 
+	public LeakDetection leakDetection() {
+		return this.leakDetection;
+	}
+
 	/**
 	 * The interceptor that tracks, times and drains every call of one channel. Install it last
-	 * with {@code ManagedChannelBuilder.intercept(...)} so it runs first.
+	 * with {@code ManagedChannelBuilder.intercept(...)} so that it runs first and sees the calls as
+	 * the application made them.
 	 */
 	public ClientInterceptor interceptor(String channelName, String target, StreamSettings settings) {
-		return new ClientInterceptor() {
-			@Override
-			public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions,
-					Channel next) {
-				return next.newCall(method, callOptions);
-			}
-		};
+		return new StreamLifecycleInterceptor(this, channelName, target, settings);
+	}
+
+	/** Whether the drain has begun: new calls are refused from then on. */
+	public boolean isShuttingDown() {
+		return this.shuttingDown;
+	}
+
+	ScheduledExecutorService timer() {
+		return this.timer;
+	}
+
+	@Override
+	public void start() {
+		this.shuttingDown = false;
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.shuttingDown = true;
+		try {
+			drain();
+		}
+		finally {
+			this.running = false;
+		}
+	}
+
+	private void drain() {
+		long started = System.nanoTime();
+		List<TrackedStream> open = this.registry.streams(StreamSide.CLIENT);
+		if (open.isEmpty()) {
+			return;
+		}
+		open.forEach(TrackedStream::halfClose);
+		boolean interrupted = false;
+		try {
+			this.registry.awaitEmpty(StreamSide.CLIENT, this.gracePeriod);
+		}
+		catch (InterruptedException ex) {
+			interrupted = true;
+		}
+		List<TrackedStream> stubborn = this.registry.streams(StreamSide.CLIENT);
+		Status status = Status.CANCELLED.withDescription(SHUTTING_DOWN + " (the stream did not end within "
+				+ TimeoutSetting.format(this.gracePeriod) + ", triple.client.shutdown.grace-period)");
+		stubborn.forEach((stream) -> stream.cancel(status));
+		try {
+			// Cancellation completes locally; this wait only lets the listeners run.
+			this.registry.awaitEmpty(StreamSide.CLIENT, Duration.ofSeconds(1));
+		}
+		catch (InterruptedException ex) {
+			interrupted = true;
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+		logger.info("Client stream drain: " + (open.size() - stubborn.size()) + " of " + open.size()
+				+ " streams completed after half-close, " + stubborn.size() + " cancelled, in " + millis + " ms");
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return LifecyclePhases.CLIENT_STREAMS;
+	}
+
+	/** Stops the timer thread. */
+	@Override
+	public void close() {
+		this.timer.shutdownNow();
 	}
 
 }

@@ -1,0 +1,69 @@
+package dev.triplestream.client;
+
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.Deadline;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+
+/**
+ * Puts every call of one channel under triplestream's lifecycle: deadline by call type, idle
+ * timeout, registry tracking, and rejection once the context is shutting down. Calls made with
+ * generated stubs on the channel bean get the same treatment as those of {@link TripleClient}
+ * interfaces. An explicit deadline in the call options wins over the configured one.
+ */
+final class StreamLifecycleInterceptor implements ClientInterceptor {
+
+	/** A per-method override of the deadline that applies to the call's type. */
+	static final CallOptions.Key<TimeoutSetting> DEADLINE = CallOptions.Key.create("triplestream.deadline");
+
+	/** A per-method override of the idle timeout. */
+	static final CallOptions.Key<TimeoutSetting> IDLE_TIMEOUT = CallOptions.Key.create("triplestream.idle-timeout");
+
+	private final ClientStreams streams;
+
+	private final String channelName;
+
+	private final String target;
+
+	private final StreamSettings settings;
+
+	StreamLifecycleInterceptor(ClientStreams streams, String channelName, String target, StreamSettings settings) {
+		this.streams = streams;
+		this.channelName = channelName;
+		this.target = target;
+		this.settings = settings;
+	}
+
+	@Override
+	public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions, Channel next) {
+		boolean streaming = method.getType() != MethodDescriptor.MethodType.UNARY;
+		StreamSettings effective = this.settings;
+		TimeoutSetting idle = callOptions.getOption(IDLE_TIMEOUT);
+		if (idle != null) {
+			effective = effective.withIdleTimeout(idle);
+		}
+		TimeoutSetting deadlineOverride = callOptions.getOption(DEADLINE);
+		if (deadlineOverride != null) {
+			effective = effective.withDeadline(deadlineOverride, streaming);
+		}
+		TimeoutSetting deadlineSetting = streaming ? effective.streamDeadline() : effective.deadline();
+		TimeoutSetting applied = null;
+		if (callOptions.getDeadline() == null && deadlineSetting.isSet()) {
+			callOptions = callOptions.withDeadline(
+					Deadline.after(deadlineSetting.value().toNanos(), TimeUnit.NANOSECONDS));
+			applied = deadlineSetting;
+		}
+		// A refused call is tracked too, so that every call the application makes has one shape.
+		ClientCall<Q, R> call = this.streams.isShuttingDown()
+				? new RejectedClientCall<>(Status.UNAVAILABLE.withDescription(ClientStreams.SHUTTING_DOWN))
+				: next.newCall(method, callOptions);
+		return new TrackedClientCall<>(call, method, this.streams, this.channelName,
+				this.target, effective, callOptions.getDeadline(), applied, callOptions.getOption(OpeningSite.KEY));
+	}
+
+}
