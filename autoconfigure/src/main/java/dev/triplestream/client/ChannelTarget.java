@@ -129,16 +129,18 @@ public final class ChannelTarget {
 		if (!target.regionMatches(true, 0, prefix, 0, prefix.length())) {
 			throw new IllegalArgumentException("a static target lists its addresses after two slashes, as in static://host1:port1,host2:port2");
 		}
-		List<InetSocketAddress> addresses = parseAddressList(target.substring(prefix.length()));
-		try {
-			// grpc-java reads the target as a java.net.URI: whatever that rejects would fail later
-			new URI(target);
+		return parseAddressList(target.substring(prefix.length()));
+	}
+
+	private static String staticTarget(List<InetSocketAddress> addresses) {
+		StringBuilder target = new StringBuilder(STATIC_SCHEME).append("://");
+		for (InetSocketAddress address : addresses) {
+			if (target.length() > STATIC_SCHEME.length() + 3) {
+				target.append(',');
+			}
+			target.append(address.getHostString()).append(':').append(address.getPort());
 		}
-		catch (URISyntaxException ex) {
-			throw new IllegalArgumentException("not a valid URI (IPv6 literals are not supported in a static list): "
-					+ ex.getMessage());
-		}
-		return addresses;
+		return target.toString();
 	}
 
 	/**
@@ -244,9 +246,14 @@ public final class ChannelTarget {
 
 	/**
 	 * The target to hand grpc-java's channel builder: a bare {@code host:port} becomes
-	 * {@code dns:///host:port}, so that a host name that looks like a scheme is never read as one.
+	 * {@code dns:///host:port}, so that a host name that looks like a scheme is never read as one,
+	 * and a static list loses its blanks.
 	 */
 	public String grpcTarget() {
+		if (this.kind == Kind.STATIC) {
+			// blanks after commas are allowed in the configuration but not in the URI grpc-java parses
+			return staticTarget(this.addresses);
+		}
 		if (this.kind == Kind.DNS && !this.text.regionMatches(true, 0, "dns:", 0, 4)) {
 			return "dns:///" + this.text;
 		}
