@@ -133,14 +133,14 @@ public final class ChannelTarget {
 	}
 
 	private static String staticTarget(List<InetSocketAddress> addresses) {
-		StringBuilder target = new StringBuilder(STATIC_SCHEME).append("://");
+		StringBuilder list = new StringBuilder();
 		for (InetSocketAddress address : addresses) {
-			if (target.length() > STATIC_SCHEME.length() + 3) {
-				target.append(',');
+			if (!list.isEmpty()) {
+				list.append(',');
 			}
-			target.append(address.getHostString()).append(':').append(address.getPort());
+			list.append(address.getHostString()).append(':').append(address.getPort());
 		}
-		return target.toString();
+		return STATIC_SCHEME + ":///" + list;
 	}
 
 	/**
@@ -247,11 +247,12 @@ public final class ChannelTarget {
 	/**
 	 * The target to hand grpc-java's channel builder: a bare {@code host:port} becomes
 	 * {@code dns:///host:port}, so that a host name that looks like a scheme is never read as one,
-	 * and a static list loses its blanks.
+	 * and {@code static://h1:p1, h2:p2} becomes {@code static:///h1:p1,h2:p2}, the form
+	 * {@link StaticNameResolverProvider} reads.
 	 */
 	public String grpcTarget() {
 		if (this.kind == Kind.STATIC) {
-			// blanks after commas are allowed in the configuration but not in the URI grpc-java parses
+			// grpc-java rejects a list as a URI's authority (host), so the list goes in the path
 			return staticTarget(this.addresses);
 		}
 		if (this.kind == Kind.DNS && !this.text.regionMatches(true, 0, "dns:", 0, 4)) {

@@ -14,7 +14,8 @@ import io.grpc.StatusOr;
 import io.grpc.SynchronizationContext;
 
 /**
- * Resolves {@code static://host1:port1,host2:port2} to those addresses, each its own
+ * Resolves {@code static:///host1:port1,host2:port2} (the form {@link ChannelTarget#grpcTarget()}
+ * gives a configured {@code static://host1:port1,host2:port2}) to those addresses, each its own
  * {@link EquivalentAddressGroup}, so that {@code pick_first} fails over through them in order and
  * {@code round_robin} spreads calls over all of them.
  * <p>
@@ -47,7 +48,9 @@ public final class StaticNameResolverProvider extends NameResolverProvider {
 		if (!ChannelTarget.STATIC_SCHEME.equalsIgnoreCase(targetUri.getScheme())) {
 			return null;
 		}
-		List<InetSocketAddress> addresses = ChannelTarget.parseAddressList(targetUri.getRawAuthority());
+		String path = targetUri.getPath();
+		List<InetSocketAddress> addresses = ChannelTarget
+			.parseAddressList((path != null && path.startsWith("/")) ? path.substring(1) : path);
 		return new StaticNameResolver(addresses, args);
 	}
 

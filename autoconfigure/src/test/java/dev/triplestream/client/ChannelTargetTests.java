@@ -47,7 +47,7 @@ class ChannelTargetTests {
 		assertThat(target.kind()).isEqualTo(ChannelTarget.Kind.STATIC);
 		assertThat(target.addresses()).containsExactly(InetSocketAddress.createUnresolved("127.0.0.1", 5000),
 				InetSocketAddress.createUnresolved("127.0.0.2", 5001));
-		assertThat(target.grpcTarget()).isEqualTo("static://127.0.0.1:5000,127.0.0.2:5001");
+		assertThat(target.grpcTarget()).isEqualTo("static:///127.0.0.1:5000,127.0.0.2:5001");
 		assertThat(target.isLoopback()).isTrue();
 		assertThat(ChannelTarget.parse("static://127.0.0.1:5000,10.1.2.3:5001", UNIX_ONLY).isLoopback()).isFalse();
 	}
