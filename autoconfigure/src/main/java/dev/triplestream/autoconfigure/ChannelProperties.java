@@ -225,7 +225,8 @@ public class ChannelProperties {
 
 	/**
 	 * Transport security of a channel. Plaintext unless 'enabled' is true or a 'bundle' is named;
-	 * 'enabled: false' keeps a channel plaintext even when the defaults name a bundle.
+	 * 'enabled: false' keeps a channel plaintext even when the defaults name a bundle. In-process
+	 * targets never use TLS, whatever is set here.
 	 */
 	public static class Ssl {
 
@@ -258,7 +259,7 @@ public class ChannelProperties {
 		}
 
 		/** Whether these settings turn TLS on. */
-		boolean isOn() {
+		boolean turnsTlsOn() {
 			return (this.enabled != null) ? this.enabled : this.bundle != null;
 		}
 

@@ -101,7 +101,7 @@ record ResolvedChannel(String name, ChannelProperties properties, ChannelTarget 
 		ChannelTarget target = checkTarget(sources, effective.getTarget());
 		boolean inProcess = target != null && target.kind() == ChannelTarget.Kind.IN_PROCESS;
 		SslBundle bundle = checkSslBundle(sources, effective.getSsl().getBundle(), sslBundles);
-		boolean tls = effective.getSsl().isOn() && !inProcess;
+		boolean tls = effective.getSsl().turnsTlsOn() && !inProcess;
 		String policy = effective.getLoadBalancingPolicy();
 		if (policy == null || LoadBalancerRegistry.getDefaultRegistry().getProvider(policy) == null) {
 			throw new InvalidConfigurationPropertyValueException(sources.of("load-balancing-policy"), policy,

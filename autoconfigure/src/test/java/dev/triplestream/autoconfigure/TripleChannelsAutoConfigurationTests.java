@@ -18,12 +18,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -186,6 +186,17 @@ class TripleChannelsAutoConfigurationTests {
 		assertThat(created[0].isShutdown()).isTrue();
 		assertThat(created[0].isTerminated()).isTrue();
 		assertThat(created[1].isShutdown()).isTrue();
+	}
+
+	@Test
+	void beanFactoryDoesNotShutTheChannelDownItself() {
+		this.runner.withPropertyValues("triple.client.channels.chat.target=" + inProcessTarget()).run((context) -> {
+			ManagedChannel channel = context.getBean("tripleChannel.chat", ManagedChannel.class);
+			// destroying the bean runs whatever destroy callback Spring registered for it: there must be none
+			((DefaultListableBeanFactory) context.getBeanFactory()).destroySingleton("tripleChannel.chat");
+			assertThat(channel.isShutdown()).isFalse();
+			assertThat(context.getBean(TripleChannels.class).get("chat")).isSameAs(channel);
+		});
 	}
 
 	@Test
