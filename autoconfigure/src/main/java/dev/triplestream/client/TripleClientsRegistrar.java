@@ -13,10 +13,8 @@ import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
@@ -37,7 +35,7 @@ import org.springframework.util.ClassUtils;
 public class TripleClientsRegistrar
 		implements ImportBeanDefinitionRegistrar, EnvironmentAware, ResourceLoaderAware, BeanFactoryAware {
 
-	private static final ConfigurationPropertyName CHANNELS = ConfigurationPropertyName.of("triple.client.channels");
+	private static final String CHANNELS = "triple.client.channels";
 
 	private Environment environment;
 
@@ -131,18 +129,13 @@ public class TripleClientsRegistrar
 		return definition;
 	}
 
-	/** The names of the channels configured under {@code triple.client.channels}. */
+	/** The names of the channels configured under {@code triple.client.channels}, sorted. */
 	public static Set<String> channelNames(Environment environment) {
-		Set<String> names = new TreeSet<>();
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-			if (source instanceof IterableConfigurationPropertySource iterable) {
-				iterable.filter(CHANNELS::isAncestorOf)
-					.stream()
-					.forEach((name) -> names.add(name.getElement(CHANNELS.getNumberOfElements(),
-							ConfigurationPropertyName.Form.ORIGINAL)));
-			}
-		}
-		return names;
+		// Only the names: values are bound and checked when the channels are created.
+		Map<String, Object> channels = Binder.get(environment)
+			.bind(CHANNELS, Bindable.mapOf(String.class, Object.class))
+			.orElse(Map.of());
+		return new TreeSet<>(channels.keySet());
 	}
 
 }

@@ -1,0 +1,130 @@
+package dev.triplestream.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
+
+import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.stub.MetadataUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslOptions;
+
+import dev.triplestream.client.ChannelTarget;
+import dev.triplestream.client.ClientStreams;
+import dev.triplestream.client.StaticNameResolverProvider;
+
+/**
+ * Builds the {@link ManagedChannel} of a {@link ResolvedChannel}: transport, TLS, the channel's
+ * properties, then interceptors in this order of installation (grpc-java runs the last installed
+ * first): the {@link ClientInterceptor} beans, whatever the customizers add, the static headers,
+ * and last the stream lifecycle interceptor of {@link ClientStreams}, which so sees every call
+ * first.
+ */
+final class ManagedChannelFactory {
+
+	private final ClientStreams clientStreams;
+
+	private final ObjectProvider<ClientInterceptor> interceptors;
+
+	private final ObjectProvider<TripleChannelBuilderCustomizer> customizers;
+
+	ManagedChannelFactory(ClientStreams clientStreams, ObjectProvider<ClientInterceptor> interceptors,
+			ObjectProvider<TripleChannelBuilderCustomizer> customizers) {
+		this.clientStreams = clientStreams;
+		this.interceptors = interceptors;
+		this.customizers = customizers;
+	}
+
+	ManagedChannel create(ResolvedChannel channel) {
+		ChannelProperties properties = channel.properties();
+		ManagedChannelBuilder<?> builder = (channel.target().kind() == ChannelTarget.Kind.IN_PROCESS)
+				? InProcessChannelBuilder.forName(channel.target().inProcessName()) : network(channel);
+		builder.maxInboundMessageSize((int) properties.getMaxInboundMessageSize().toBytes());
+		builder.maxInboundMetadataSize((int) properties.getMaxInboundMetadataSize().toBytes());
+		if (properties.getUserAgent() != null) {
+			builder.userAgent(properties.getUserAgent());
+		}
+		// ordered streams put the highest precedence first; it must be installed last to run first
+		List<ClientInterceptor> ordered = new ArrayList<>(this.interceptors.orderedStream().toList());
+		Collections.reverse(ordered);
+		builder.intercept(ordered);
+		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(channel.name(), builder));
+		if (!channel.headers().isEmpty()) {
+			builder.intercept(MetadataUtils.newAttachHeadersInterceptor(metadata(channel.headers())));
+		}
+		builder.intercept(
+				this.clientStreams.interceptor(channel.name(), channel.target().text(), channel.streamSettings()));
+		return builder.build();
+	}
+
+	@SuppressWarnings("deprecation") // nameResolverFactory is the public way to scope a resolver to one channel
+	private NettyChannelBuilder network(ResolvedChannel channel) {
+		ChannelProperties properties = channel.properties();
+		NettyChannelBuilder builder = NettyChannelBuilder.forTarget(channel.target().grpcTarget());
+		if (channel.target().kind() == ChannelTarget.Kind.STATIC) {
+			// a registry of its own for this channel; grpc-java's global registry is left alone
+			builder.nameResolverFactory(StaticNameResolverProvider.INSTANCE);
+		}
+		if (channel.tls()) {
+			builder.sslContext(sslContext(channel));
+		}
+		else {
+			builder.usePlaintext();
+		}
+		builder.defaultLoadBalancingPolicy(properties.getLoadBalancingPolicy());
+		ChannelProperties.Keepalive keepalive = properties.getKeepalive();
+		if (keepalive.getTime() != null) {
+			builder.keepAliveTime(keepalive.getTime().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		if (keepalive.getTimeout() != null) {
+			builder.keepAliveTimeout(keepalive.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		builder.keepAliveWithoutCalls(keepalive.isWithoutCalls());
+		return builder;
+	}
+
+	private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext(ResolvedChannel channel) {
+		SslContextBuilder ssl = GrpcSslContexts.forClient();
+		SslBundle bundle = channel.sslBundle();
+		if (bundle != null) {
+			if (bundle.getStores().getKeyStore() != null) {
+				ssl.keyManager(bundle.getManagers().getKeyManagerFactory());
+			}
+			ssl.trustManager(bundle.getManagers().getTrustManagerFactory());
+			SslOptions options = bundle.getOptions();
+			if (options.getCiphers() != null) {
+				ssl.ciphers(List.of(options.getCiphers()));
+			}
+			if (options.getEnabledProtocols() != null) {
+				ssl.protocols(options.getEnabledProtocols());
+			}
+		}
+		try {
+			return ssl.build();
+		}
+		catch (SSLException ex) {
+			throw new IllegalStateException("Cannot set up TLS for channel '" + channel.name() + "'"
+					+ ((bundle != null) ? " from SSL bundle '" + channel.properties().getSsl().getBundle() + "'" : "")
+					+ ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static Metadata metadata(Map<String, String> headers) {
+		Metadata metadata = new Metadata();
+		headers.forEach((name, value) -> metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
+		return metadata;
+	}
+
+}
