@@ -17,6 +17,7 @@ import org.springframework.core.env.Environment;
 
 import dev.triplestream.client.ChannelDefinition;
 import dev.triplestream.client.ClientStreams;
+import dev.triplestream.client.ClientStreamsLifecycle;
 import dev.triplestream.client.TripleChannels;
 import dev.triplestream.stream.StreamRegistry;
 
@@ -34,6 +35,12 @@ public class TripleChannelsAutoConfiguration {
 	public ClientStreams tripleClientStreams(StreamRegistry streamRegistry, TripleClientProperties properties) {
 		return new ClientStreams(streamRegistry, properties.getShutdown().getGracePeriod(),
 				properties.getLeakDetection());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ClientStreamsLifecycle tripleClientStreamsLifecycle(ClientStreams clientStreams) {
+		return new ClientStreamsLifecycle(clientStreams);
 	}
 
 	@Bean

@@ -11,24 +11,20 @@ import io.grpc.Status;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.context.SmartLifecycle;
-
-import dev.triplestream.stream.LifecyclePhases;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
 
 /**
  * The client side's stream lifecycle: the interceptor every channel installs, the timer behind
- * idle timeouts, and the drain of open streams when the application context shuts down.
+ * idle timeouts, and the {@linkplain #drain() drain} of open streams when the application context
+ * shuts down.
  * <p>
- * The drain runs at phase {@link LifecyclePhases#CLIENT_STREAMS}, after the server has drained and
- * before the channels close: new calls fail fast with UNAVAILABLE
- * {@value #SHUTTING_DOWN}; every open client stream is half-closed; the drain waits up to the
- * grace period for them to end; the rest are cancelled with that description. Streams that end
- * promptly do not make shutdown wait.
+ * In a Spring context the drain is run by {@link ClientStreamsLifecycle}, not by this class: the
+ * channels depend on this bean, and Spring stops a lifecycle bean's dependents before the bean
+ * itself, which would close the channels before the drain.
  */
-public class ClientStreams implements SmartLifecycle, AutoCloseable {
+public class ClientStreams implements AutoCloseable {
 
 	/** The description of calls refused or cancelled because the context is shutting down. */
 	public static final String SHUTTING_DOWN = "application context is shutting down";
@@ -44,8 +40,6 @@ public class ClientStreams implements SmartLifecycle, AutoCloseable {
 	private final ScheduledThreadPoolExecutor timer;
 
 	private volatile boolean shuttingDown;
-
-	private volatile boolean running;
 
 	/**
 	 * @param registry where open calls are tracked
@@ -90,24 +84,20 @@ public class ClientStreams implements SmartLifecycle, AutoCloseable {
 		return this.timer;
 	}
 
-	@Override
-	public void start() {
+	/** Takes new calls again after a {@link #drain()} (for a context that is restarted). */
+	public void resume() {
 		this.shuttingDown = false;
-		this.running = true;
 	}
 
-	@Override
-	public void stop() {
+	/**
+	 * Ends every open client stream: from now on new calls fail fast with UNAVAILABLE
+	 * {@value #SHUTTING_DOWN}; every open stream is half-closed (and its pending responses let
+	 * through); the drain waits up to the grace period for them to end; the rest are cancelled
+	 * with that description. Streams that end promptly do not make it wait. Logs one line with
+	 * the counts and the time taken.
+	 */
+	public void drain() {
 		this.shuttingDown = true;
-		try {
-			drain();
-		}
-		finally {
-			this.running = false;
-		}
-	}
-
-	private void drain() {
 		long started = System.nanoTime();
 		List<TrackedStream> open = this.registry.streams(StreamSide.CLIENT);
 		if (open.isEmpty()) {
@@ -138,16 +128,6 @@ public class ClientStreams implements SmartLifecycle, AutoCloseable {
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 		logger.info("Client stream drain: " + (open.size() - stubborn.size()) + " of " + open.size()
 				+ " streams completed after half-close, " + stubborn.size() + " cancelled, in " + millis + " ms");
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return LifecyclePhases.CLIENT_STREAMS;
 	}
 
 	/** Stops the timer thread. */
