@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -208,7 +209,7 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 				network.start();
 			}
 			catch (IOException ex) {
-				if (causedBy(ex, BindException.class)) {
+				if (isInUse(socketAddress, ex)) {
 					throw new TripleServerPortInUseException(this.address, this.port, ex);
 				}
 				throw new IllegalStateException("Triple server could not listen on " + socketAddress, ex);
@@ -251,13 +252,29 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 		return builder.build();
 	}
 
-	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (type.isInstance(cause)) {
+	/**
+	 * Whether the server failed to start because its port is taken. The native (epoll) transport
+	 * reports that without a {@link BindException}: when none is in the causes, try the port.
+	 */
+	private static boolean isInUse(InetSocketAddress address, IOException failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof BindException) {
 				return true;
 			}
 		}
-		return false;
+		if (address.getPort() == 0) {
+			return false;
+		}
+		try (ServerSocket probe = new ServerSocket()) {
+			probe.bind(address);
+			return false;
+		}
+		catch (BindException ex) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private void publishPort(int port) {
