@@ -233,6 +233,7 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 			publishPort(this.boundPort);
 			logger.info("Triple server started on port " + this.boundPort
 					+ ((this.address != null) ? " of " + this.address.getHostAddress() : "")
+					+ ((this.credentials instanceof InsecureServerCredentials) ? " (plaintext)" : " (TLS)")
 					+ ((inProcess != null) ? " and in-process as '" + this.inProcessName + "'" : "") + ", serving "
 					+ String.join(", ", this.definitions.keySet()));
 		}
