@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.InsecureServerCredentials;
@@ -49,7 +50,8 @@ import dev.triplestream.stream.TrackedStream;
  * waits up to the grace period for the calls in flight to end, closes the remaining ones with
  * {@code UNAVAILABLE} ({@value #SHUTDOWN_DESCRIPTION}), which clients may retry elsewhere, then
  * terminates. A drain takes only as long as its slowest call, never longer than the grace period
- * plus a few seconds.
+ * plus a few seconds. (The drain waits on the registry's server side as a whole: servers that share
+ * a registry wait for each other's calls.)
  * <p>
  * Configure with the setters before {@link #start()}; the lifecycle methods are thread-safe.
  */
@@ -96,6 +98,9 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 	private Server server;
 
 	private volatile boolean running;
+
+	/** Counted down when the running server stops; guarded by {@link #lifecycleMonitor}. */
+	private CountDownLatch stopped;
 
 	private Server inProcessServer;
 
@@ -230,6 +235,8 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 			this.inProcessServer = inProcess;
 			this.boundPort = network.getPort();
 			this.running = true;
+			this.stopped = new CountDownLatch(1);
+			keepJvmAlive(this.stopped);
 			publishPort(this.boundPort);
 			logger.info("Triple server started on port " + this.boundPort
 					+ ((this.address != null) ? " of " + this.address.getHostAddress() : "")
@@ -237,6 +244,25 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 					+ ((inProcess != null) ? " and in-process as '" + this.inProcessName + "'" : "") + ", serving "
 					+ String.join(", ", this.definitions.keySet()));
 		}
+	}
+
+	/**
+	 * gRPC's threads are daemons: without a web server, nothing else keeps the JVM up once
+	 * {@code main} returns. Like Boot's web servers, hold it up with a thread that ends when the
+	 * server is stopped.
+	 */
+	private static void keepJvmAlive(CountDownLatch stopped) {
+		Thread awaiter = new Thread(() -> {
+			try {
+				stopped.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "triple-server-await");
+		awaiter.setContextClassLoader(TripleServer.class.getClassLoader());
+		awaiter.setDaemon(false);
+		awaiter.start();
 	}
 
 	private Server build(ServerBuilder<?> builder) {
@@ -310,6 +336,7 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 				this.inProcessServer = null;
 				this.boundPort = -1;
 				this.running = false;
+				this.stopped.countDown();
 			}
 		}
 	}

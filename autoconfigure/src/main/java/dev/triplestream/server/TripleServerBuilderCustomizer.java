@@ -9,7 +9,8 @@ import io.grpc.ServerBuilder;
  * <p>
  * The network server's builder is a netty-shaded {@code NettyServerBuilder}; when an in-process
  * name is configured, the in-process server's {@code InProcessServerBuilder} is customised too.
- * Check the type before calling transport-specific methods.
+ * Check the type before calling transport-specific methods. Interceptors a customizer adds run
+ * inside the call tracking and the server-wide interceptor beans.
  */
 @FunctionalInterface
 public interface TripleServerBuilderCustomizer {

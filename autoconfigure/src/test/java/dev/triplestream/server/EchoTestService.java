@@ -15,7 +15,7 @@ import dev.triplestream.test.v1.EchoServiceGrpc;
  * The echo service of the server tests. {@code Echo} answers with the request's text. {@code Chat}
  * answers every message with {@code "echo: " + text} and the same seq; when the client half-closes
  * it completes OK, unless {@link #completeOnHalfClose} is off, in which case the call stays open
- * until something else ends it.
+ * until something else ends it. {@code Echo} of {@code "fail"} throws, as a buggy handler would.
  */
 @TripleService
 class EchoTestService extends EchoServiceGrpc.EchoServiceImplBase {
@@ -30,6 +30,9 @@ class EchoTestService extends EchoServiceGrpc.EchoServiceImplBase {
 
 	@Override
 	public void echo(EchoRequest request, StreamObserver<EchoResponse> responseObserver) {
+		if (request.getText().equals("fail")) {
+			throw new IllegalStateException("handler bug on purpose");
+		}
 		responseObserver.onNext(EchoResponse.newBuilder().setText(request.getText()).setSeq(request.getSeq()).build());
 		responseObserver.onCompleted();
 	}

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -26,9 +27,12 @@ import dev.triplestream.autoconfigure.TripleServerAutoConfiguration;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
+import dev.triplestream.test.v1.EchoRequest;
 import dev.triplestream.test.v1.EchoResponse;
+import dev.triplestream.test.v1.EchoServiceGrpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.awaitility.Awaitility.await;
 
@@ -139,6 +143,30 @@ class TripleServerTests {
 			call.cancel();
 			assertThat(call.awaitStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
 			assertThat(service.chatCancelled.await(10, TimeUnit.SECONDS)).isTrue();
+			await().atMost(Duration.ofSeconds(10)).until(() -> registry.count(StreamSide.SERVER) == 0);
+		});
+	}
+
+	@Test
+	void handlerFailureEndsOnlyItsCallAndIsUntracked() {
+		this.runner.run((context) -> {
+			StreamRegistry registry = context.getBean(StreamRegistry.class);
+			ManagedChannel channel = loopback(context.getBean(TripleServer.class).getPort());
+			ChatCall survivor = new ChatCall(channel);
+			survivor.send(1, "before");
+			assertThat(survivor.next().getText()).isEqualTo("echo: before");
+
+			assertThatExceptionOfType(StatusRuntimeException.class)
+				.isThrownBy(() -> EchoServiceGrpc.newBlockingStub(channel)
+					.withDeadlineAfter(Duration.ofSeconds(10))
+					.echo(EchoRequest.newBuilder().setText("fail").build()))
+				.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN));
+			await().atMost(Duration.ofSeconds(10)).until(() -> registry.count(StreamSide.SERVER) == 1);
+
+			survivor.send(2, "after");
+			assertThat(survivor.next().getText()).isEqualTo("echo: after");
+			survivor.halfClose();
+			assertThat(survivor.awaitStatus().getCode()).isEqualTo(Status.Code.OK);
 			await().atMost(Duration.ofSeconds(10)).until(() -> registry.count(StreamSide.SERVER) == 0);
 		});
 	}

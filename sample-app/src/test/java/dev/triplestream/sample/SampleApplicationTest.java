@@ -26,6 +26,7 @@ import dev.triplestream.sample.chat.v1.ChatMessage;
 import dev.triplestream.sample.chat.v1.ChatServiceGrpc;
 import dev.triplestream.sample.chat.v1.Tick;
 import dev.triplestream.sample.chat.v1.TickRequest;
+import dev.triplestream.server.LocalTripleServerPort;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 
@@ -40,6 +41,9 @@ class SampleApplicationTest {
 	@Value("${local.triple.server.port}")
 	private int port;
 
+	@LocalTripleServerPort
+	private int portByAnnotation;
+
 	@Autowired
 	private StreamRegistry registry;
 
@@ -47,6 +51,7 @@ class SampleApplicationTest {
 
 	@BeforeEach
 	void connect() {
+		assertThat(this.port).isPositive().isEqualTo(this.portByAnnotation);
 		this.channel = NettyChannelBuilder.forAddress("127.0.0.1", this.port).usePlaintext().build();
 	}
 
