@@ -214,6 +214,7 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 				network.start();
 			}
 			catch (IOException ex) {
+				network.shutdownNow();
 				if (isInUse(socketAddress, ex)) {
 					throw new TripleServerPortInUseException(this.address, this.port, ex);
 				}

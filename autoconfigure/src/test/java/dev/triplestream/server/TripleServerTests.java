@@ -171,6 +171,23 @@ class TripleServerTests {
 		});
 	}
 
+	@Test
+	void holdsTheJvmUpWhileServing() {
+		this.runner.run((context) -> {
+			assertThat(awaitThreads()).isNotEmpty().noneMatch(Thread::isDaemon);
+			context.close();
+			await().atMost(Duration.ofSeconds(10)).until(() -> awaitThreads().isEmpty());
+		});
+	}
+
+	private static List<Thread> awaitThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals("triple-server-await") && thread.isAlive())
+			.toList();
+	}
+
 	private ManagedChannel loopback(int port) {
 		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
 		this.channels.add(channel);
