@@ -1,0 +1,275 @@
+package dev.triplestream.autoconfigure;
+
+import java.net.InetAddress;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the Triple server ({@code triple.server.*}).
+ */
+@ConfigurationProperties("triple.server")
+public class TripleServerProperties {
+
+	/**
+	 * Whether to run the Triple server. When enabled, it runs as soon as the application has at least
+	 * one service bean (a BindableService).
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Port the server listens on. 0 picks a free port, published as 'local.triple.server.port'.
+	 */
+	private int port = 9090;
+
+	/**
+	 * Network address the server binds to. By default, every interface.
+	 */
+	private InetAddress address;
+
+	/**
+	 * Name under which the services are also served in-process (for tests and same-JVM callers).
+	 * By default, not served in-process.
+	 */
+	private String inProcessName;
+
+	/**
+	 * Whether every BindableService bean is served. When false, only beans annotated with
+	 * '@TripleService' are.
+	 */
+	private boolean registerAllBindableServices = true;
+
+	/**
+	 * Largest message a client may send; larger ones end their call with RESOURCE_EXHAUSTED. By
+	 * default, gRPC's 4MB.
+	 */
+	private DataSize maxInboundMessageSize;
+
+	/**
+	 * Largest header (metadata) block a client may send. By default, gRPC's 8KB.
+	 */
+	private DataSize maxInboundMetadataSize;
+
+	/**
+	 * Most calls one client connection may have open at once. By default, no limit.
+	 */
+	private Integer maxConcurrentCallsPerConnection;
+
+	/**
+	 * Least time between two keepalive pings from a client that the server tolerates; clients
+	 * pinging more often are disconnected. By default, gRPC's 5 minutes.
+	 */
+	private Duration permitKeepaliveTime;
+
+	/**
+	 * Whether clients may send keepalive pings while they have no call open.
+	 */
+	private boolean permitKeepaliveWithoutCalls = false;
+
+	private final Ssl ssl = new Ssl();
+
+	private final Keepalive keepalive = new Keepalive();
+
+	private final Shutdown shutdown = new Shutdown();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public int getPort() {
+		return this.port;
+	}
+
+	public void setPort(int port) {
+		this.port = port;
+	}
+
+	public InetAddress getAddress() {
+		return this.address;
+	}
+
+	public void setAddress(InetAddress address) {
+		this.address = address;
+	}
+
+	public String getInProcessName() {
+		return this.inProcessName;
+	}
+
+	public void setInProcessName(String inProcessName) {
+		this.inProcessName = inProcessName;
+	}
+
+	public boolean isRegisterAllBindableServices() {
+		return this.registerAllBindableServices;
+	}
+
+	public void setRegisterAllBindableServices(boolean registerAllBindableServices) {
+		this.registerAllBindableServices = registerAllBindableServices;
+	}
+
+	public DataSize getMaxInboundMessageSize() {
+		return this.maxInboundMessageSize;
+	}
+
+	public void setMaxInboundMessageSize(DataSize maxInboundMessageSize) {
+		this.maxInboundMessageSize = maxInboundMessageSize;
+	}
+
+	public DataSize getMaxInboundMetadataSize() {
+		return this.maxInboundMetadataSize;
+	}
+
+	public void setMaxInboundMetadataSize(DataSize maxInboundMetadataSize) {
+		this.maxInboundMetadataSize = maxInboundMetadataSize;
+	}
+
+	public Integer getMaxConcurrentCallsPerConnection() {
+		return this.maxConcurrentCallsPerConnection;
+	}
+
+	public void setMaxConcurrentCallsPerConnection(Integer maxConcurrentCallsPerConnection) {
+		this.maxConcurrentCallsPerConnection = maxConcurrentCallsPerConnection;
+	}
+
+	public Duration getPermitKeepaliveTime() {
+		return this.permitKeepaliveTime;
+	}
+
+	public void setPermitKeepaliveTime(Duration permitKeepaliveTime) {
+		this.permitKeepaliveTime = permitKeepaliveTime;
+	}
+
+	public boolean isPermitKeepaliveWithoutCalls() {
+		return this.permitKeepaliveWithoutCalls;
+	}
+
+	public void setPermitKeepaliveWithoutCalls(boolean permitKeepaliveWithoutCalls) {
+		this.permitKeepaliveWithoutCalls = permitKeepaliveWithoutCalls;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	public Keepalive getKeepalive() {
+		return this.keepalive;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	/**
+	 * TLS of the network server.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle ('spring.ssl.bundle.*') holding the server's key and certificate, and,
+		 * for client authentication, the trusted certificates. When set, the server accepts TLS only.
+		 */
+		private String bundle;
+
+		/**
+		 * Whether clients must present a certificate the bundle's trust material accepts.
+		 */
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+	}
+
+	/**
+	 * Whether the server asks TLS clients for a certificate.
+	 */
+	public enum ClientAuth {
+
+		/** Clients are not asked for a certificate. */
+		NONE,
+
+		/** Clients are asked for a certificate, but may connect without one. */
+		OPTIONAL,
+
+		/** Clients must present a trusted certificate. */
+		REQUIRE
+
+	}
+
+	/**
+	 * Keepalive pings the server sends on its connections.
+	 */
+	public static class Keepalive {
+
+		/**
+		 * Time without reads on a connection after which the server pings the client. By default,
+		 * gRPC's 2 hours.
+		 */
+		private Duration time;
+
+		/**
+		 * Time the server waits for a ping's answer before it closes the connection. By default, gRPC's
+		 * 20 seconds.
+		 */
+		private Duration timeout;
+
+		public Duration getTime() {
+			return this.time;
+		}
+
+		public void setTime(Duration time) {
+			this.time = time;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * The server's graceful drain when the application stops.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * Time calls in flight at shutdown get to end by themselves. The server takes no new calls
+		 * meanwhile; calls still open afterwards are ended with UNAVAILABLE, which clients may retry
+		 * elsewhere.
+		 */
+		private Duration gracePeriod = Duration.ofSeconds(30);
+
+		public Duration getGracePeriod() {
+			return this.gracePeriod;
+		}
+
+		public void setGracePeriod(Duration gracePeriod) {
+			this.gracePeriod = gracePeriod;
+		}
+
+	}
+
+}

@@ -1,0 +1,95 @@
+package dev.triplestream.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
+
+import dev.triplestream.server.TripleServerBuilderCustomizer;
+
+/**
+ * Applies the transport settings of {@link TripleServerProperties} to the network server's builder
+ * (the in-process transport has none of these limits). Checks every value first, so that a wrong
+ * one fails start-up with its property's name.
+ */
+class TripleServerPropertiesCustomizer implements TripleServerBuilderCustomizer {
+
+	private final TripleServerProperties properties;
+
+	TripleServerPropertiesCustomizer(TripleServerProperties properties) {
+		this.properties = properties;
+		validate(properties);
+	}
+
+	private static void validate(TripleServerProperties properties) {
+		int port = properties.getPort();
+		if (port < 0 || port > 65535) {
+			throw new InvalidConfigurationPropertyValueException("triple.server.port", port,
+					"Must be between 0 (any free port) and 65535");
+		}
+		bytes("triple.server.max-inbound-message-size", properties.getMaxInboundMessageSize());
+		bytes("triple.server.max-inbound-metadata-size", properties.getMaxInboundMetadataSize());
+		Integer calls = properties.getMaxConcurrentCallsPerConnection();
+		if (calls != null && calls <= 0) {
+			throw new InvalidConfigurationPropertyValueException("triple.server.max-concurrent-calls-per-connection",
+					calls, "Must be positive");
+		}
+		positive("triple.server.keepalive.time", properties.getKeepalive().getTime());
+		positive("triple.server.keepalive.timeout", properties.getKeepalive().getTimeout());
+		Duration permit = properties.getPermitKeepaliveTime();
+		if (permit != null && permit.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("triple.server.permit-keepalive-time", permit,
+					"Must not be negative");
+		}
+		Duration grace = properties.getShutdown().getGracePeriod();
+		if (grace == null || grace.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("triple.server.shutdown.grace-period", grace,
+					"Must be zero or positive");
+		}
+	}
+
+	private static void bytes(String name, DataSize size) {
+		if (size != null && (size.toBytes() <= 0 || size.toBytes() > Integer.MAX_VALUE)) {
+			throw new InvalidConfigurationPropertyValueException(name, size,
+					"Must be positive and at most " + Integer.MAX_VALUE + " bytes");
+		}
+	}
+
+	private static void positive(String name, Duration duration) {
+		if (duration != null && (duration.isNegative() || duration.isZero())) {
+			throw new InvalidConfigurationPropertyValueException(name, duration, "Must be positive");
+		}
+	}
+
+	@Override
+	public void customize(ServerBuilder<?> builder) {
+		if (!(builder instanceof NettyServerBuilder netty)) {
+			return;
+		}
+		TripleServerProperties properties = this.properties;
+		if (properties.getMaxInboundMessageSize() != null) {
+			netty.maxInboundMessageSize((int) properties.getMaxInboundMessageSize().toBytes());
+		}
+		if (properties.getMaxInboundMetadataSize() != null) {
+			netty.maxInboundMetadataSize((int) properties.getMaxInboundMetadataSize().toBytes());
+		}
+		if (properties.getMaxConcurrentCallsPerConnection() != null) {
+			netty.maxConcurrentCallsPerConnection(properties.getMaxConcurrentCallsPerConnection());
+		}
+		if (properties.getKeepalive().getTime() != null) {
+			netty.keepAliveTime(properties.getKeepalive().getTime().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		if (properties.getKeepalive().getTimeout() != null) {
+			netty.keepAliveTimeout(properties.getKeepalive().getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		if (properties.getPermitKeepaliveTime() != null) {
+			netty.permitKeepAliveTime(properties.getPermitKeepaliveTime().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		netty.permitKeepAliveWithoutCalls(properties.isPermitKeepaliveWithoutCalls());
+	}
+
+}
