@@ -5,14 +5,16 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Serves {@link ChatService} on {@code triple.server.port} (9090 unless overridden, for example
- * with {@code --triple.server.port=19090}). On shutdown the server drains: calls in flight get the
+ * with {@code --triple.server.port=19090}), and runs a demo client against it ({@link DemoRunner}). On shutdown the server drains: calls in flight get the
  * configured grace period to end, and never-ending tick streams are then ended with UNAVAILABLE.
  */
 @SpringBootApplication
+@EnableConfigurationProperties(SampleDemoProperties.class)
 public class SampleApplication {
 
 	public static void main(String[] args) {

@@ -33,7 +33,10 @@ import dev.triplestream.stream.StreamSide;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-@SpringBootTest(properties = "triple.server.port=0")
+// Port 0 would make the demo channels' targets (localhost:${triple.server.port}) invalid; this test
+// calls the server with its own channel, so the demo and its channels are switched off.
+@SpringBootTest(properties = { "triple.server.port=0", "sample.demo.enabled=false",
+		"triple.client.channels.chat.target=in-process:unused", "triple.client.channels.ticker.target=in-process:unused" })
 class SampleApplicationTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
