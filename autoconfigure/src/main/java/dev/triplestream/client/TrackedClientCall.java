@@ -63,6 +63,8 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	private volatile boolean done;
 
+	private volatile Status endStatus;
+
 	/** The status the application sees when this side ended the call (instead of CANCELLED). */
 	private volatile Status localEndStatus;
 
@@ -282,6 +284,11 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	}
 
 	@Override
+	public Status status() {
+		return this.endStatus;
+	}
+
+	@Override
 	public String openedAt() {
 		return (this.openedAt != null) ? this.openedAt.toString() : null;
 	}
@@ -323,13 +330,15 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 		@Override
 		public void onClose(Status status, Metadata trailers) {
+			Status explained = explain(status);
+			TrackedClientCall.this.endStatus = explained;
 			TrackedClientCall.this.done = true;
 			ScheduledFuture<?> check = TrackedClientCall.this.idleCheck;
 			if (check != null) {
 				check.cancel(false);
 			}
 			TrackedClientCall.this.streams.registry().remove(TrackedClientCall.this);
-			this.delegate.onClose(explain(status), trailers);
+			this.delegate.onClose(explained, trailers);
 		}
 
 		private void markActive() {

@@ -53,6 +53,14 @@ public interface TrackedStream {
 	String openedAt();
 
 	/**
+	 * How the call ended, as this side saw it; {@code null} while it is open. Set before the call
+	 * is removed from the registry, so registry listeners can read it.
+	 */
+	default Status status() {
+		return null;
+	}
+
+	/**
 	 * Asks the call to end cleanly. Client side: half-closes it (if not already) and lets every
 	 * pending response through so that the server's trailers can arrive. Server side: gives the
 	 * handler its drain notice. Idempotent; never blocks.

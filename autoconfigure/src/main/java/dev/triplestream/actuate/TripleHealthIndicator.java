@@ -1,0 +1,68 @@
+package dev.triplestream.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+import dev.triplestream.client.TripleChannels;
+import dev.triplestream.server.TripleServer;
+import dev.triplestream.stream.StreamRegistry;
+import dev.triplestream.stream.StreamSide;
+
+/**
+ * Health of triplestream: DOWN when the application has a server that is not running (not yet
+ * started, or stopped); UP otherwise. Details: the server's port and services, each created
+ * channel's connectivity state, and the open stream counts. A channel in TRANSIENT_FAILURE does
+ * not make the application DOWN: a client cannot fix its server by restarting.
+ */
+public class TripleHealthIndicator extends AbstractHealthIndicator {
+
+	private final ObjectProvider<TripleServer> server;
+
+	private final ObjectProvider<TripleChannels> channels;
+
+	private final StreamRegistry registry;
+
+	public TripleHealthIndicator(ObjectProvider<TripleServer> server, ObjectProvider<TripleChannels> channels,
+			StreamRegistry registry) {
+		super("Triple health check failed");
+		this.server = server;
+		this.channels = channels;
+		this.registry = registry;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		builder.up();
+		TripleServer server = this.server.getIfAvailable();
+		if (server != null) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("running", server.isRunning());
+			details.put("port", server.getPort());
+			details.put("services", server.getServices()
+				.stream()
+				.map((service) -> service.service().bindService().getServiceDescriptor().getName())
+				.toList());
+			builder.withDetail("server", details);
+			if (!server.isRunning()) {
+				builder.down();
+			}
+		}
+		TripleChannels channels = this.channels.getIfAvailable();
+		if (channels != null) {
+			Map<String, Object> states = new LinkedHashMap<>();
+			for (String name : channels.names()) {
+				states.put(name, channels.isCreated(name) ? channels.get(name).getState(false) : "NOT_CREATED");
+			}
+			builder.withDetail("channels", states);
+		}
+		builder.withDetail("streams", Map.of("client", this.registry.count(StreamSide.CLIENT), "server",
+				this.registry.count(StreamSide.SERVER)));
+	}
+
+
+}
