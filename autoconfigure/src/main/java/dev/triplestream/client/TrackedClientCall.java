@@ -90,8 +90,10 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	public void start(Listener<Resp> responseListener, Metadata headers) {
 		this.startedAt = Instant.now();
 		this.lastActivityNanos = System.nanoTime();
-		this.streams.registry().add(this);
 		synchronized (this.lock) {
+			// Registered under the lock, so that the drain cannot half-close a call whose delegate
+			// has not started yet (grpc would throw "Not started" and abort the drain).
+			this.streams.registry().add(this);
 			this.delegate.start(new TrackingListener(responseListener), headers);
 		}
 		if (this.settings.idleTimeout().isSet() && !this.done) {
@@ -117,14 +119,19 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	@Override
 	public void halfClose() {
 		synchronized (this.lock) {
-			if (this.halfClosed || this.cancelled) {
+			if (this.cancelled) {
 				return;
 			}
-			this.halfClosed = true;
-			this.delegate.halfClose();
+			if (!this.halfClosed) {
+				this.halfClosed = true;
+				this.delegate.halfClose();
+			}
 		}
+		// Also when the application half-closed first (every server stream, a bidi stream after
+		// closeSend()): a server that has finished still needs its pending responses let through
+		// before its trailers can arrive, or the drain would wait out the grace period and cancel it.
 		Runnable action = this.drainAction;
-		if (action != null && this.streams.isShuttingDown()) {
+		if (action != null && this.streams.isShuttingDown() && !this.done) {
 			action.run();
 		}
 	}
