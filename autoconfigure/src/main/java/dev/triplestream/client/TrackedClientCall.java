@@ -139,6 +139,12 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	@Override
 	public void sendMessage(Req message) {
 		synchronized (this.lock) {
+			Status localEnd = this.localEndStatus;
+			if (this.cancelled && localEnd != null) {
+				// The lifecycle (idle timer, drain, leak detector, a handle's cancel) ended the call:
+				// say why, rather than grpc's bare "call was cancelled".
+				throw localEnd.asRuntimeException();
+			}
 			if (this.halfClosed && this.streams.isShuttingDown()) {
 				// The drain half-closed the call under the application's feet: say why, rather
 				// than grpc's bare "call was half-closed".

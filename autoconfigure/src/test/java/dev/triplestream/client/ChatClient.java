@@ -36,6 +36,9 @@ interface ChatClient {
 	@TripleMethod(value = "Chat", idleTimeout = "500ms")
 	BidiStream<EchoRequest, EchoResponse> impatientChat();
 
+	@TripleMethod(value = "Chat", deadline = "700ms")
+	BidiStream<EchoRequest, EchoResponse> boundedChat();
+
 	static EchoRequest request(String text) {
 		return EchoRequest.newBuilder().setText(text).build();
 	}
