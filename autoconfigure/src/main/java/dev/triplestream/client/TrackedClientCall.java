@@ -96,7 +96,10 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 			this.streams.registry().add(this);
 			this.delegate.start(new TrackingListener(responseListener), headers);
 		}
-		if (this.settings.idleTimeout().isSet() && !this.done) {
+		// A unary call is not a stream: its deadline bounds it, and a server that takes longer than
+		// the idle timeout to compute one answer is not idle.
+		if (this.settings.idleTimeout().isSet() && this.method.getType() != MethodDescriptor.MethodType.UNARY
+				&& !this.done) {
 			scheduleIdleCheck(this.settings.idleTimeout().value().toNanos());
 		}
 	}
@@ -184,6 +187,12 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 			this.localEndStatus = status;
 		}
 		cancel(status.getDescription(), status.getCause());
+	}
+
+	/** The call's stream now exists on a transport: connecting is over, the idle clock starts. */
+	void streamEstablished() {
+		this.lastActivityNanos = System.nanoTime();
+		this.established = true;
 	}
 
 	void setDrainAction(Runnable drainAction) {
@@ -341,8 +350,14 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 			if (check != null) {
 				check.cancel(false);
 			}
-			TrackedClientCall.this.streams.registry().remove(TrackedClientCall.this);
-			this.delegate.onClose(explain(status), trailers);
+			try {
+				this.delegate.onClose(explain(status), trailers);
+			}
+			finally {
+				// Only once the application has been told: the shutdown drain waits for an empty
+				// registry, and every stream it ended must have its end delivered when it returns.
+				TrackedClientCall.this.streams.registry().remove(TrackedClientCall.this);
+			}
 		}
 
 		private void markActive() {

@@ -16,6 +16,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * The lifecycle of a blocking {@link BidiStream} against real servers: half-close, idle timeout,
  * stream deadline, unary deadline, and {@code close()}.
  */
+@Timeout(60)
 class BidiStreamLifecycleTests {
 
 	private static final Logger logger = LoggerFactory.getLogger(BidiStreamLifecycleTests.class);
@@ -80,7 +84,8 @@ class BidiStreamLifecycleTests {
 		assertThat(stream.status().isOk()).as("status %s", stream.status()).isTrue();
 		assertThat(this.probe.halfCloses).hasValue(1);
 		assertThat(this.probe.cancellations).hasValue(0);
-		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero());
 		stream.close();
 		assertThat(stream.status().isOk()).isTrue();
 	}
@@ -104,7 +109,44 @@ class BidiStreamLifecycleTests {
 		assertThat(elapsed).isBetween(950L, 3_000L);
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.probe.cancellations).hasValue(1));
 		assertThat(stream.status().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero());
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "netty", "in-process" })
+	void aServerStreamWhoseServerNeverAnswersIsCancelledAtTheIdleTimeout(String transport) {
+		ClientFixture.Builder builder = transport.equals("netty") ? ClientFixture.netty() : ClientFixture.inProcess();
+		this.fixture = builder.idleTimeout("1s").service(new SilentChat()).start();
+		ChatClient client = this.fixture.client(ChatClient.class);
+		// Connect first: connecting is not idleness, and this test is about the idle clock.
+		try (BidiStream<EchoRequest, EchoResponse> warmUp = client.chat()) {
+			warmUp.send(request("warm-up"));
+		}
+
+		long start = System.nanoTime();
+		ServerStream<EchoResponse> stream = client.repeat(request("anyone there?"));
+		assertThatThrownBy(stream::receive).isInstanceOfSatisfying(StatusRuntimeException.class, (ex) -> {
+			assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+			assertThat(ex.getStatus().getDescription())
+				.isEqualTo("idle for 1s (triple.client.channels.chat.idle-timeout)");
+		});
+		long elapsed = millisSince(start);
+		logger.info("idle-timeout 1s ({}): a silent server stream ended after {} ms", transport, elapsed);
+
+		assertThat(elapsed).isBetween(950L, 3_000L);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.probe.cancellations).hasValue(2));
+	}
+
+	@Test
+	void theIdleTimeoutDoesNotCutAUnaryCallThatTakesLonger() {
+		this.fixture = ClientFixture.netty().idleTimeout("500ms").deadline("5s").service(new SlowEcho()).start();
+		ChatClient client = this.fixture.client(ChatClient.class);
+		long start = System.nanoTime();
+		assertThat(client.echo(request("take your time")).getText()).isEqualTo("take your time");
+		long elapsed = millisSince(start);
+		logger.info("idle-timeout 500ms, deadline 5s: a unary call answered after {} ms", elapsed);
+		assertThat(elapsed).isGreaterThanOrEqualTo(1_000L);
 	}
 
 	@Test
@@ -247,6 +289,7 @@ class BidiStreamLifecycleTests {
 		logger.info("close-timeout 500ms: close() on a stubborn server returned after {} ms", elapsed);
 
 		assertThat(elapsed).isBetween(450L, 2_500L);
+		assertThat(stream.isDone()).as("ended when close() returns").isTrue();
 		assertThat(stream.status().getCode()).isEqualTo(Status.Code.CANCELLED);
 		assertThat(stream.status().getDescription()).isEqualTo(
 				"closed: the server did not end the stream within 500ms (triple.client.channels.chat.close-timeout)");
@@ -255,7 +298,8 @@ class BidiStreamLifecycleTests {
 			assertThat(this.probe.cancellations).hasValue(1);
 		});
 		stream.close();
-		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero());
 	}
 
 	@Test
@@ -394,6 +438,11 @@ class BidiStreamLifecycleTests {
 	private final class SilentChat extends EchoServiceGrpc.EchoServiceImplBase {
 
 		@Override
+		public void repeat(EchoRequest request, StreamObserver<EchoResponse> responses) {
+			BidiStreamLifecycleTests.this.probe.watchCancel(responses);
+		}
+
+		@Override
 		public StreamObserver<EchoRequest> chat(StreamObserver<EchoResponse> responses) {
 			BidiStreamLifecycleTests.this.probe.watchCancel(responses);
 			return new ServerObserver() {
@@ -404,6 +453,23 @@ class BidiStreamLifecycleTests {
 				}
 
 			};
+		}
+
+	}
+
+	/** Answers a unary call after a second. */
+	private static final class SlowEcho extends EchoServiceGrpc.EchoServiceImplBase {
+
+		@Override
+		public void echo(EchoRequest request, StreamObserver<EchoResponse> response) {
+			try {
+				Thread.sleep(1_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			response.onNext(response(request.getText()));
+			response.onCompleted();
 		}
 
 	}

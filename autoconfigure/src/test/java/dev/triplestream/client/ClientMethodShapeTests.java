@@ -14,6 +14,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * Every supported {@link TripleClient} method shape, end to end through
  * {@link TripleClientFactory} against a real server.
  */
+@Timeout(60)
 class ClientMethodShapeTests {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClientMethodShapeTests.class);
@@ -95,7 +97,8 @@ class ClientMethodShapeTests {
 		assertThat(responses.awaitStatus().isOk()).isTrue();
 		assertThat(responses.values).extracting(EchoResponse::getText).containsExactly("a", "b", "c");
 		assertThat(methodsCalled()).containsExactly("Chat");
-		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero());
 	}
 
 	@Test
@@ -260,7 +263,8 @@ class ClientMethodShapeTests {
 		assertThat(end.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
 		assertThat(end.getDescription()).isEqualTo("idle for 1s (triple.client.channels.chat.idle-timeout)");
 		assertThat(elapsed).isBetween(900L, 3_000L);
-		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero());
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.probe.cancellations).hasValue(1));
 		// A message sent after the lifecycle ended the call fails with the reason, not grpc's bare
 		// "call was cancelled".

@@ -14,6 +14,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** {@link ClientStreams#stop()}: the drain of open client streams when the context shuts down. */
+@Timeout(60)
 class ClientStreamsDrainTests {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClientStreamsDrainTests.class);
@@ -55,6 +57,7 @@ class ClientStreamsDrainTests {
 		CountDownLatch acknowledged = new CountDownLatch(streams);
 		AtomicReferenceArray<Object> outcomes = new AtomicReferenceArray<>(streams);
 		List<Thread> receivers = new ArrayList<>();
+		long opening = System.nanoTime();
 		for (int i = 0; i < streams; i++) {
 			int index = i;
 			String mode = (i % 2 == 0) ? "cooperative" : "stubborn";
@@ -76,9 +79,11 @@ class ClientStreamsDrainTests {
 			receiver.start();
 		}
 		assertThat(acknowledged.await(30, TimeUnit.SECONDS)).as("every stream open and acknowledged").isTrue();
-		for (Thread receiver : receivers) {
-			BlockedThreads.awaitBlockedIn(receiver, "receive");
-		}
+		await("every receiver blocked in receive()").atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> receivers.stream().allMatch((receiver) -> BlockedThreads.isBlockedIn(receiver, "receive")));
+		logger.info("{} streams opened, acknowledged and their receivers blocked in {} ms", streams,
+				millisSince(opening));
 		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isEqualTo(streams);
 
 		long start = System.nanoTime();

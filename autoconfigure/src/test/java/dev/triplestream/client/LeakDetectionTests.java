@@ -11,6 +11,7 @@ import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
 import dev.triplestream.stream.StreamSide;
@@ -27,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * A {@link BidiStream} dropped without {@code close()} is cancelled and reported once its handle is
  * garbage-collected.
  */
+@Timeout(60)
 class LeakDetectionTests {
 
 	private static final org.slf4j.Logger logger = LoggerFactory.getLogger(LeakDetectionTests.class);
@@ -97,7 +99,8 @@ class LeakDetectionTests {
 		logger.info("{} leak detection: reported after {} System.gc() calls:\n{}", detection, collections,
 				event.getFormattedMessage());
 		assertThat(event.getLevel()).isEqualTo(Level.WARN);
-		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero());
 		return event.getFormattedMessage();
 	}
 

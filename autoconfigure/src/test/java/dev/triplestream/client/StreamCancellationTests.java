@@ -11,6 +11,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * {@code cancel(reason)} and interruption of threads blocked in a stream handle, over Netty so
  * that flow control and cancellation go through a real HTTP/2 connection.
  */
+@Timeout(60)
 class StreamCancellationTests {
 
 	private static final Logger logger = LoggerFactory.getLogger(StreamCancellationTests.class);
@@ -89,7 +91,8 @@ class StreamCancellationTests {
 		assertThat(stream.status().getCode()).isEqualTo(Status.Code.CANCELLED);
 		assertThat(stream.status().getDescription()).isEqualTo("the test gave up");
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.probe.cancellations).hasValue(1));
-		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero());
 		stream.close();
 	}
 

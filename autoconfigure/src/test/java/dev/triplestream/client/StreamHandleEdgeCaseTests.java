@@ -16,6 +16,7 @@ import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import dev.triplestream.test.v1.EchoRequest;
 import dev.triplestream.test.v1.EchoResponse;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * <li>{@code three then fail}: sends three responses, then fails with FAILED_PRECONDITION.</li>
  * </ul>
  */
+@Timeout(60)
 class StreamHandleEdgeCaseTests {
 
 	static final Metadata.Key<String> SERVED_BY = Metadata.Key.of("x-served-by", Metadata.ASCII_STRING_MARSHALLER);
