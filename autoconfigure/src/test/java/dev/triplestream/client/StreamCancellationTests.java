@@ -155,6 +155,44 @@ class StreamCancellationTests {
 	}
 
 	@Test
+	void aThreadInterruptedInCloseCancelsTheStreamWithoutThrowing() throws Exception {
+		this.fixture = ClientFixture.netty()
+			.closeTimeout("30s")
+			.service(new NeverRequestingChat())
+			.interceptor(this.probe.recorder())
+			.start();
+		BidiStream<EchoRequest, EchoResponse> stream = this.fixture.client(ChatClient.class).chat();
+		CompletableFuture<Throwable> error = new CompletableFuture<>();
+		CompletableFuture<Boolean> interruptFlag = new CompletableFuture<>();
+		Thread closer = start("closer", () -> {
+			try {
+				stream.close();
+				error.complete(null);
+			}
+			catch (Throwable ex) {
+				error.complete(ex);
+			}
+			interruptFlag.complete(Thread.currentThread().isInterrupted());
+		});
+		BlockedThreads.awaitBlockedIn(closer, "awaitEnd");
+		awaitServerStarted(1);
+
+		long start = System.nanoTime();
+		closer.interrupt();
+
+		assertThat(error.get(5, TimeUnit.SECONDS)).as("close() does not throw").isNull();
+		assertThat(interruptFlag.get(5, TimeUnit.SECONDS)).as("interrupt flag kept").isTrue();
+		logger.info("close() returned {} ms after its thread was interrupted (close-timeout 30s)",
+				BidiStreamLifecycleTests.millisSince(start));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(this.probe.cancellations).hasValue(1);
+			assertThat(stream.status()).isNotNull();
+		});
+		assertThat(stream.status().getCode()).isEqualTo(Status.Code.CANCELLED);
+		assertThat(stream.status().getDescription()).isEqualTo("interrupted while closing the stream");
+	}
+
+	@Test
 	void sendRightAfterCancelThrowsTheCancellation() {
 		this.fixture = ClientFixture.netty().service(new NeverRequestingChat()).interceptor(this.probe.recorder()).start();
 		ChatClient client = this.fixture.client(ChatClient.class);
