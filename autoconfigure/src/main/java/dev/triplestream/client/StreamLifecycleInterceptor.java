@@ -15,9 +15,10 @@ import io.grpc.Status;
 
 /**
  * Puts every call of one channel under triplestream's lifecycle: deadline by call type, idle
- * timeout (streaming calls), registry tracking, and rejection once the context is shutting down. Calls made with
- * generated stubs on the channel bean get the same treatment as those of {@link TripleClient}
- * interfaces. An explicit deadline in the call options wins over the configured one.
+ * timeout (streaming calls), registry tracking, and rejection once the context is shutting down.
+ * Calls made with generated stubs on the channel bean get the same treatment as those of
+ * {@link TripleClient} interfaces. An explicit deadline in the call options wins over the
+ * configured one.
  */
 final class StreamLifecycleInterceptor implements ClientInterceptor {
 
