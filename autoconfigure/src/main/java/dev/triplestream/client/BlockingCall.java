@@ -36,6 +36,9 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 	/** Effectively unbounded, yet far from overflowing grpc's int counter of pending deliveries. */
 	private static final int OPEN_WINDOW = Integer.MAX_VALUE / 2;
 
+	/** How long close() waits for a cancellation to reach the listener: a bound, not a delay. */
+	private static final long CANCELLATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	private final TrackedClientCall<Req, Resp> call;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -276,28 +279,34 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 		this.call.halfClose();
 		openWindow();
 		TimeoutSetting closeTimeout = this.call.settings().closeTimeout();
-		boolean ended = false;
-		boolean interrupted = false;
+		try {
+			if (!awaitEnd(closeTimeout.isSet() ? closeTimeout.value().toNanos() : 0)) {
+				this.call.cancel(Status.CANCELLED
+					.withDescription("closed: the server did not end the stream within " + closeTimeout.describe()));
+				// The cancellation ends the call locally, but on some transports (Netty) only once
+				// the transport's thread has run: wait for it, so that the stream has ended when
+				// close() returns.
+				awaitEnd(CANCELLATION_WAIT_NANOS);
+			}
+		}
+		catch (InterruptedException ex) {
+			this.call.cancel(Status.CANCELLED.withDescription("interrupted while closing the stream"));
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Waits up to {@code nanos} for the stream to end; returns whether it has. */
+	private boolean awaitEnd(long nanos) throws InterruptedException {
 		this.lock.lock();
 		try {
-			long left = closeTimeout.isSet() ? closeTimeout.value().toNanos() : 0;
+			long left = nanos;
 			while (this.status == null && left > 0) {
 				left = this.changed.awaitNanos(left);
 			}
-			ended = this.status != null;
-		}
-		catch (InterruptedException ex) {
-			interrupted = true;
+			return this.status != null;
 		}
 		finally {
 			this.lock.unlock();
-		}
-		if (!ended) {
-			this.call.cancel(Status.CANCELLED.withDescription(interrupted ? "interrupted while closing the stream"
-					: "closed: the server did not end the stream within " + closeTimeout.describe()));
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -2,19 +2,23 @@ package dev.triplestream.client;
 
 import java.util.concurrent.TimeUnit;
 
+import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.ClientStreamTracer;
 import io.grpc.Deadline;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 
 /**
  * Puts every call of one channel under triplestream's lifecycle: deadline by call type, idle
- * timeout, registry tracking, and rejection once the context is shutting down. Calls made with
- * generated stubs on the channel bean get the same treatment as those of {@link TripleClient}
- * interfaces. An explicit deadline in the call options wins over the configured one.
+ * timeout (streaming calls), registry tracking, and rejection once the context is shutting down.
+ * Calls made with generated stubs on the channel bean get the same treatment as those of
+ * {@link TripleClient} interfaces. An explicit deadline in the call options wins over the
+ * configured one.
  */
 final class StreamLifecycleInterceptor implements ClientInterceptor {
 
@@ -58,12 +62,42 @@ final class StreamLifecycleInterceptor implements ClientInterceptor {
 					Deadline.after(deadlineSetting.value().toNanos(), TimeUnit.NANOSECONDS));
 			applied = deadlineSetting;
 		}
+		StreamCreation creation = new StreamCreation();
 		// A refused call is tracked too, so that every call the application makes has one shape.
 		ClientCall<Q, R> call = this.streams.isShuttingDown()
 				? new RejectedClientCall<>(Status.UNAVAILABLE.withDescription(ClientStreams.SHUTTING_DOWN))
-				: next.newCall(method, callOptions);
-		return new TrackedClientCall<>(call, method, this.streams, this.channelName,
+				: next.newCall(method, callOptions.withStreamTracerFactory(creation));
+		TrackedClientCall<Q, R> tracked = new TrackedClientCall<>(call, method, this.streams, this.channelName,
 				this.target, effective, callOptions.getDeadline(), applied, callOptions.getOption(OpeningSite.KEY));
+		// Set before the call can start, hence before any stream of it exists.
+		creation.call = tracked;
+		return tracked;
+	}
+
+	/**
+	 * Tells a call when its stream exists on a transport: where its idle clock starts. grpc calls
+	 * {@code onReady} only for calls in which the client sends many messages, so for a server
+	 * streaming call this is the only sign that it is connected before the server answers.
+	 */
+	private static final class StreamCreation extends ClientStreamTracer.Factory {
+
+		private volatile TrackedClientCall<?, ?> call;
+
+		@Override
+		public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
+			return new ClientStreamTracer() {
+
+				@Override
+				public void streamCreated(Attributes transportAttributes, Metadata headers) {
+					TrackedClientCall<?, ?> created = StreamCreation.this.call;
+					if (created != null) {
+						created.streamEstablished();
+					}
+				}
+
+			};
+		}
+
 	}
 
 }

@@ -7,7 +7,9 @@ package dev.triplestream.client;
  * @param deadline the deadline of unary calls; never applied to streaming calls
  * @param streamDeadline the longest a streaming call may live, sent to the server as
  * {@code grpc-timeout}
- * @param idleTimeout how long a stream may go without a message either way before it is cancelled
+ * @param idleTimeout how long a stream may go without a message either way before it is cancelled;
+ * streaming calls only (a unary call is bounded by {@code deadline}), counted from when the call's
+ * stream exists on a transport
  * @param closeTimeout how long {@code close()} waits for the server to end a half-closed stream
  * before cancelling it
  */

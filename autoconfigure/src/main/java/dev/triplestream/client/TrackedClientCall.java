@@ -92,11 +92,16 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	public void start(Listener<Resp> responseListener, Metadata headers) {
 		this.startedAt = Instant.now();
 		this.lastActivityNanos = System.nanoTime();
-		this.streams.registry().add(this);
 		synchronized (this.lock) {
+			// Registered under the lock, so that the drain cannot half-close a call whose delegate
+			// has not started yet (grpc would throw "Not started" and abort the drain).
+			this.streams.registry().add(this);
 			this.delegate.start(new TrackingListener(responseListener), headers);
 		}
-		if (this.settings.idleTimeout().isSet() && !this.done) {
+		// A unary call is not a stream: its deadline bounds it, and a server that takes longer than
+		// the idle timeout to compute one answer is not idle.
+		if (this.settings.idleTimeout().isSet() && this.method.getType() != MethodDescriptor.MethodType.UNARY
+				&& !this.done) {
 			scheduleIdleCheck(this.settings.idleTimeout().value().toNanos());
 		}
 	}
@@ -119,14 +124,19 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	@Override
 	public void halfClose() {
 		synchronized (this.lock) {
-			if (this.halfClosed || this.cancelled) {
+			if (this.cancelled) {
 				return;
 			}
-			this.halfClosed = true;
-			this.delegate.halfClose();
+			if (!this.halfClosed) {
+				this.halfClosed = true;
+				this.delegate.halfClose();
+			}
 		}
+		// Also when the application half-closed first (every server stream, a bidi stream after
+		// closeSend()): a server that has finished still needs its pending responses let through
+		// before its trailers can arrive, or the drain would wait out the grace period and cancel it.
 		Runnable action = this.drainAction;
-		if (action != null && this.streams.isShuttingDown()) {
+		if (action != null && this.streams.isShuttingDown() && !this.done) {
 			action.run();
 		}
 	}
@@ -134,6 +144,12 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	@Override
 	public void sendMessage(Req message) {
 		synchronized (this.lock) {
+			Status localEnd = this.localEndStatus;
+			if (this.cancelled && localEnd != null) {
+				// The lifecycle (idle timer, drain, leak detector, a handle's cancel) ended the call:
+				// say why, rather than grpc's bare "call was cancelled".
+				throw localEnd.asRuntimeException();
+			}
 			if (this.halfClosed && this.streams.isShuttingDown()) {
 				// The drain half-closed the call under the application's feet: say why, rather
 				// than grpc's bare "call was half-closed".
@@ -173,6 +189,12 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 			this.localEndStatus = status;
 		}
 		cancel(status.getDescription(), status.getCause());
+	}
+
+	/** The call's stream now exists on a transport: connecting is over, the idle clock starts. */
+	void streamEstablished() {
+		this.lastActivityNanos = System.nanoTime();
+		this.established = true;
 	}
 
 	void setDrainAction(Runnable drainAction) {
@@ -337,8 +359,14 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 			if (check != null) {
 				check.cancel(false);
 			}
-			TrackedClientCall.this.streams.registry().remove(TrackedClientCall.this);
-			this.delegate.onClose(explained, trailers);
+			try {
+				this.delegate.onClose(explained, trailers);
+			}
+			finally {
+				// Only once the application has been told: the shutdown drain waits for an empty
+				// registry, and every stream it ended must have its end delivered when it returns.
+				TrackedClientCall.this.streams.registry().remove(TrackedClientCall.this);
+			}
 		}
 
 		private void markActive() {

@@ -1,0 +1,255 @@
+package dev.triplestream.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.triplestream.stream.StreamSide;
+import dev.triplestream.test.v1.EchoRequest;
+import dev.triplestream.test.v1.EchoResponse;
+import dev.triplestream.test.v1.EchoServiceGrpc;
+
+import static dev.triplestream.client.BidiStreamLifecycleTests.millisSince;
+import static dev.triplestream.client.ChatClient.request;
+import static dev.triplestream.client.ChatClient.response;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** {@link ClientStreams#drain()}: the drain of open client streams when the context shuts down. */
+@Timeout(60)
+class ClientStreamsDrainTests {
+
+	private static final Logger logger = LoggerFactory.getLogger(ClientStreamsDrainTests.class);
+
+	private final ServerProbe probe = new ServerProbe();
+
+	private ClientFixture fixture;
+
+	@AfterEach
+	void tearDown() throws InterruptedException {
+		if (this.fixture != null) {
+			this.fixture.close();
+		}
+	}
+
+	@Test
+	void stopHalfClosesEveryStreamAndCancelsTheOnesThatDoNotEnd() throws Exception {
+		int streams = 200;
+		Duration grace = Duration.ofSeconds(1);
+		this.fixture = ClientFixture.netty().gracePeriod("1s").service(new HalfCooperativeChat()).start();
+		ChatClient client = this.fixture.client(ChatClient.class);
+
+		CountDownLatch acknowledged = new CountDownLatch(streams);
+		AtomicReferenceArray<Object> outcomes = new AtomicReferenceArray<>(streams);
+		List<Thread> receivers = new ArrayList<>();
+		long opening = System.nanoTime();
+		for (int i = 0; i < streams; i++) {
+			int index = i;
+			String mode = (i % 2 == 0) ? "cooperative" : "stubborn";
+			Thread receiver = new Thread(() -> {
+				BidiStream<EchoRequest, EchoResponse> stream = client.chat();
+				try {
+					stream.send(request(mode, index));
+					stream.receive();
+					acknowledged.countDown();
+					EchoResponse unexpected = stream.receive();
+					outcomes.set(index, (unexpected != null) ? unexpected : stream.status());
+				}
+				catch (StatusRuntimeException ex) {
+					outcomes.set(index, ex);
+				}
+			}, "receiver-" + mode + "-" + i);
+			receiver.setDaemon(true);
+			receivers.add(receiver);
+			receiver.start();
+		}
+		assertThat(acknowledged.await(30, TimeUnit.SECONDS)).as("every stream open and acknowledged").isTrue();
+		await("every receiver blocked in receive()").atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> receivers.stream().allMatch((receiver) -> BlockedThreads.isBlockedIn(receiver, "receive")));
+		logger.info("{} streams opened, acknowledged and their receivers blocked in {} ms", streams,
+				millisSince(opening));
+		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isEqualTo(streams);
+
+		long start = System.nanoTime();
+		this.fixture.streams().drain();
+		long stopMillis = millisSince(start);
+		for (Thread receiver : receivers) {
+			receiver.join(10_000);
+		}
+		logger.info("drain() with {} open streams (half cooperative) and a {} ms grace period took {} ms", streams,
+				grace.toMillis(), stopMillis);
+
+		assertThat(receivers).as("receivers released").noneMatch(Thread::isAlive);
+		for (int i = 0; i < streams; i++) {
+			Object outcome = outcomes.get(i);
+			if (i % 2 == 0) {
+				assertThat(outcome).as("cooperative stream %d", i)
+					.isInstanceOfSatisfying(Status.class, (status) -> assertThat(status.isOk()).isTrue());
+			}
+			else {
+				assertThat(outcome).as("stubborn stream %d", i)
+					.isInstanceOfSatisfying(StatusRuntimeException.class, (ex) -> {
+						assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
+						assertThat(ex.getStatus().getDescription()).contains(ClientStreams.SHUTTING_DOWN);
+					});
+			}
+		}
+		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero();
+		assertThat(this.fixture.registry().streams(StreamSide.CLIENT)).isEmpty();
+		assertThat(stopMillis).isBetween(grace.toMillis() - 50, grace.toMillis() + 3_000);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(this.probe.halfCloses).hasValue(streams);
+			assertThat(this.probe.cancellations).hasValue(streams / 2);
+		});
+		assertThat(this.fixture.streams().isShuttingDown()).isTrue();
+		assertThat(this.fixture.streams().isShuttingDown()).isTrue();
+
+		assertNewCallsFailFast(client);
+	}
+
+	@Test
+	void stopLetsResponsesThroughToHalfClosedStreamsNobodyReads() throws Exception {
+		int count = 200;
+		AtomicInteger sent = new AtomicInteger();
+		this.fixture = ClientFixture.netty().gracePeriod("5s").service(new EchoServiceGrpc.EchoServiceImplBase() {
+
+			@Override
+			public void repeat(EchoRequest request, StreamObserver<EchoResponse> responses) {
+				ClientStreamsDrainTests.this.probe.watchCancel(responses);
+				flood(responses);
+				responses.onCompleted();
+			}
+
+			@Override
+			public StreamObserver<EchoRequest> chat(StreamObserver<EchoResponse> responses) {
+				ClientStreamsDrainTests.this.probe.watchCancel(responses);
+				return new BidiStreamLifecycleTests.ServerObserver() {
+
+					@Override
+					public void onCompleted() {
+						flood(responses);
+						responses.onCompleted();
+					}
+
+				};
+			}
+
+			private void flood(StreamObserver<EchoResponse> responses) {
+				for (int i = 0; i < count; i++) {
+					responses.onNext(response("r", i));
+					sent.incrementAndGet();
+				}
+			}
+
+		}).start();
+		ChatClient client = this.fixture.client(ChatClient.class);
+
+		ServerStream<EchoResponse> unreadServerStream = client.repeat(request("r"));
+		BidiStream<EchoRequest, EchoResponse> unreadBidiStream = client.chat();
+		unreadBidiStream.closeSend();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sent).hasValue(2 * count));
+		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).as("streams held open by unread responses")
+			.isEqualTo(2);
+
+		long start = System.nanoTime();
+		this.fixture.streams().drain();
+		long stopMillis = millisSince(start);
+		logger.info("drain() with two half-closed streams holding {} unread responses each took {} ms (grace 5 s)",
+				count, stopMillis);
+
+		assertThat(unreadServerStream.status().isOk()).as("server stream %s", unreadServerStream.status()).isTrue();
+		assertThat(unreadBidiStream.status().isOk()).as("bidi stream %s", unreadBidiStream.status()).isTrue();
+		assertThat(stopMillis).isLessThan(3_000L);
+		assertThat(unreadServerStream).hasSize(count);
+		assertThat(unreadBidiStream).hasSize(count);
+		assertThat(this.probe.cancellations).hasValue(0);
+	}
+
+	private void assertNewCallsFailFast(ChatClient client) throws Exception {
+		long start = System.nanoTime();
+		BidiStream<EchoRequest, EchoResponse> refused = client.chat();
+		assertThatThrownBy(refused::receive).isInstanceOfSatisfying(StatusRuntimeException.class,
+				(ex) -> assertShuttingDown(ex.getStatus()));
+		assertThatThrownBy(() -> refused.send(request("late"))).isInstanceOfSatisfying(StatusRuntimeException.class,
+				(ex) -> assertShuttingDown(ex.getStatus()));
+		refused.close();
+		assertThatThrownBy(() -> client.echo(request("late"))).isInstanceOfSatisfying(StatusRuntimeException.class,
+				(ex) -> assertShuttingDown(ex.getStatus()));
+		CompletableFuture<Throwable> asyncError = new CompletableFuture<>();
+		client.repeatAsync(request("late"), new StreamObserver<>() {
+
+			@Override
+			public void onNext(EchoResponse value) {
+				asyncError.completeExceptionally(new AssertionError("unexpected response " + value));
+			}
+
+			@Override
+			public void onError(Throwable error) {
+				asyncError.complete(error);
+			}
+
+			@Override
+			public void onCompleted() {
+				asyncError.completeExceptionally(new AssertionError("unexpected completion"));
+			}
+
+		});
+		assertThat(asyncError.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(StatusRuntimeException.class,
+				(ex) -> assertShuttingDown(ex.getStatus()));
+		long millis = millisSince(start);
+		logger.info("after drain(): four refused calls took {} ms in all", millis);
+		assertThat(millis).isLessThan(1_000L);
+		assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero();
+	}
+
+	private static void assertShuttingDown(Status status) {
+		assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+		assertThat(status.getDescription()).isEqualTo(ClientStreams.SHUTTING_DOWN);
+	}
+
+	/** Acknowledges the first message; on half-close, "cooperative" streams complete, others never do. */
+	private final class HalfCooperativeChat extends EchoServiceGrpc.EchoServiceImplBase {
+
+		@Override
+		public StreamObserver<EchoRequest> chat(StreamObserver<EchoResponse> responses) {
+			ClientStreamsDrainTests.this.probe.watchCancel(responses);
+			return new BidiStreamLifecycleTests.ServerObserver() {
+
+				private volatile boolean cooperative;
+
+				@Override
+				public void onNext(EchoRequest request) {
+					this.cooperative = request.getText().equals("cooperative");
+					responses.onNext(response("ack", request.getSeq()));
+				}
+
+				@Override
+				public void onCompleted() {
+					ClientStreamsDrainTests.this.probe.halfCloses.incrementAndGet();
+					if (this.cooperative) {
+						responses.onCompleted();
+					}
+				}
+
+			};
+		}
+
+	}
+
+}
