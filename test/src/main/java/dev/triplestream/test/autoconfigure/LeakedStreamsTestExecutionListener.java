@@ -207,8 +207,9 @@ class LeakedStreamsTestExecutionListener extends AbstractTestExecutionListener {
 	}
 
 	/**
-	 * Where the stream was opened: the client method and, when the stack was recorded, the frame of
-	 * the test class that called it, or else the first frames below the client runtime.
+	 * Where the stream was opened: the client method and, when the stack was recorded, the frames of
+	 * the test's classes that led to it (down to the test's own frame), or else the first frames below
+	 * the client runtime.
 	 */
 	static String openingSite(TrackedStream stream, Class<?> testClass) {
 		String openedAt = stream.openedAt();
@@ -228,11 +229,23 @@ class LeakedStreamsTestExecutionListener extends AbstractTestExecutionListener {
 			return "by " + method + " (set @AutoConfigureTripleInProcess(leakDetection = PARANOID) to see the "
 					+ "opening stack)";
 		}
-		String testClassName = outermost(testClass).getName();
+		// The frames of the test's classes (its helpers included), down to the test's own frame
+		String family = outermost(testClass).getName();
+		StringBuilder inTest = new StringBuilder();
 		for (String frame : frames) {
-			if (frame.startsWith(testClassName + ".") || frame.startsWith(testClassName + "$")) {
-				return "by " + method + " called at " + frame;
+			boolean ofFamily = frame.startsWith(family + ".") || frame.startsWith(family + "$");
+			if (ofFamily) {
+				inTest.append(inTest.isEmpty() ? "by " + method + " called at " : "\n  at ").append(frame);
+				if (frame.startsWith(testClass.getName() + ".")) {
+					break;
+				}
 			}
+			else if (!inTest.isEmpty()) {
+				break;
+			}
+		}
+		if (!inTest.isEmpty()) {
+			return inTest.toString();
 		}
 		StringBuilder site = new StringBuilder("by " + method + " called at:");
 		int shown = 0;

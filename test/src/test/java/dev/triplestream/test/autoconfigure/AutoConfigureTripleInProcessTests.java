@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.TestContextManager;
 import org.springframework.test.context.TestPropertySource;
@@ -112,23 +113,35 @@ class AutoConfigureTripleInProcessTests {
 
 	@Test
 	void testsOfEqualConfigurationShareAContextAndItsNameAndOthersGetAnotherName() {
-		String shared = inProcessName(AutoConfigureTripleInProcessTests.class);
-		String other = inProcessName(OtherConfiguration.class);
+		String shared = inProcessName(context(AutoConfigureTripleInProcessTests.class));
+		String other = inProcessName(context(OtherConfiguration.class));
 		logger.info("This context's name {}, the other configuration's {}", shared, other);
 		assertThat(shared).isEqualTo(this.inProcessName);
 		assertThat(other).startsWith(TripleInProcessContextCustomizer.NAME_PREFIX).isNotEqualTo(this.inProcessName);
 	}
 
-	/** The in-process name of the context the test framework loads (or finds cached) for {@code testClass}. */
-	private static String inProcessName(Class<?> testClass) {
-		return new TestContextManager(testClass).getTestContext()
-			.getApplicationContext()
-			.getEnvironment()
-			.getProperty(TripleInProcessContextCustomizer.IN_PROCESS_NAME_PROPERTY);
+	@Test
+	void theSwitchWinsOverTheTestsOwnProperties() {
+		ApplicationContext other = context(OtherConfiguration.class);
+		String name = inProcessName(other);
+		assertThat(other.getBean(TripleServer.class).getInProcessName()).isEqualTo(name);
+		assertThat(other.getBean(TripleChannels.class).target("echo")).isEqualTo("in-process:" + name);
+		assertThat(other.getEnvironment().getProperty("triple.server.port")).isEqualTo("0");
 	}
 
-	/** A test configuration that differs from the enclosing test's by one property. */
-	@SpringBootTest(classes = SliceTestApplication.class, properties = "slice.context=other")
+	/** The context the test framework loads (or finds cached) for {@code testClass}. */
+	private static ApplicationContext context(Class<?> testClass) {
+		return new TestContextManager(testClass).getTestContext().getApplicationContext();
+	}
+
+	private static String inProcessName(ApplicationContext context) {
+		return context.getEnvironment().getProperty(TripleInProcessContextCustomizer.IN_PROCESS_NAME_PROPERTY);
+	}
+
+	/** A test configuration of its own, which sets the properties the switch sets. */
+	@SpringBootTest(classes = SliceTestApplication.class,
+			properties = { "triple.server.in-process-name=mine", "triple.server.port=9191",
+					"triple.client.channels.echo.target=localhost:9191" })
 	@AutoConfigureTripleInProcess
 	static class OtherConfiguration {
 
@@ -153,7 +166,7 @@ class AutoConfigureTripleInProcessTests {
 
 		@Test
 		void theServerAndChannelsGetAnotherName() {
-			String enclosing = inProcessName(AutoConfigureTripleInProcessTests.class);
+			String enclosing = inProcessName(context(AutoConfigureTripleInProcessTests.class));
 			logger.info("Enclosing test's name {}, nested test's {}", enclosing, this.nestedName);
 			assertThat(this.nestedName).startsWith(TripleInProcessContextCustomizer.NAME_PREFIX)
 				.isNotEqualTo(enclosing);
