@@ -26,9 +26,11 @@ import dev.triplestream.client.LeakDetection;
  * does not serve are provided as {@code @TripleService} beans of the test's configuration;</li>
  * <li>{@code triple.client.leak-detection} is set to {@link #leakDetection()}.</li>
  * </ul>
- * These properties take precedence over every other source, the test's own properties included. The
- * name is published as {@code triple.server.in-process-name}; inject it with
- * {@code @Value("${triple.server.in-process-name}")}.
+ * These properties take precedence over the application's configuration and over the test's own
+ * properties ({@code @SpringBootTest(properties = ...)}, {@code @TestPropertySource}). The name is
+ * published as {@code triple.server.in-process-name}; inject it with
+ * {@code @Value("${triple.server.in-process-name}")}. Contexts are cached and shared as usual: tests
+ * of equal configuration share one context, hence one name.
  * <p>
  * After each test method (and its {@code @AfterEach} methods), every client or server stream the
  * test opened and did not end is reported: the test fails with an {@link AssertionError} listing
@@ -36,7 +38,9 @@ import dev.triplestream.client.LeakDetection;
  * cancelled so that the next test sharing the cached context starts clean. Streams that were
  * already open when the test method started (opened by the application, or by an earlier test that
  * did not fail on leaks) are not the test's and are left alone. Streams that are ending when the
- * test returns get up to two seconds to finish before they count as leaked.
+ * test returns get up to two seconds to finish before they count as leaked. The check tells the
+ * test's streams from others by when they were opened: tests that share a context must not run
+ * concurrently.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
