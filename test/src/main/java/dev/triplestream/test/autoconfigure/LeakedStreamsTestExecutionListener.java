@@ -98,6 +98,8 @@ class LeakedStreamsTestExecutionListener extends AbstractTestExecutionListener {
 			logger.warn(report(test, leaked, testContext.getTestClass(), "They are left open."));
 			return;
 		}
+		String report = report(test, leaked, testContext.getTestClass(),
+				"They have been cancelled, so that the next test starts without them.");
 		Status status = Status.CANCELLED
 			.withDescription("left open by test " + test + ", cancelled by @AutoConfigureTripleInProcess");
 		for (TrackedStream stream : leaked) {
@@ -109,8 +111,7 @@ class LeakedStreamsTestExecutionListener extends AbstractTestExecutionListener {
 					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms; " + stillOpen.size()
 					+ " stream(s) still open after cancelling");
 		}
-		throw new AssertionError(report(test, leaked, testContext.getTestClass(),
-				"They have been cancelled, so that the next test starts without them."));
+		throw new AssertionError(report);
 	}
 
 	private static AutoConfigureTripleInProcess annotation(TestContext testContext) {
