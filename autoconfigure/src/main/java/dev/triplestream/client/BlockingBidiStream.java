@@ -6,11 +6,12 @@ import java.util.Iterator;
 import java.util.concurrent.TimeoutException;
 
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 
 /**
- * The {@link BidiStream} handed to the application. A thin handle: the state lives in
- * {@link BlockingCall}, which outlives the handle if the application drops it.
+ * The {@link BidiStream} and {@link ServerStream} handed to the application. A thin handle: the
+ * state lives in {@link BlockingCall}, which outlives the handle if the application drops it.
  */
 final class BlockingBidiStream<Req, Resp> implements BidiStream<Req, Resp> {
 
@@ -25,6 +26,18 @@ final class BlockingBidiStream<Req, Resp> implements BidiStream<Req, Resp> {
 		this.call = new BlockingCall<>(tracked);
 		this.leakCheck = LeakDetector.watch(this, this.call, tracked, leakDetection);
 		this.call.start();
+	}
+
+	/**
+	 * A server-streaming call: its one request sent (buffered by the transport, without waiting for
+	 * flow control, so that an unreachable server is reported by {@code receive()}) and half-closed.
+	 */
+	static <Req, Resp> BlockingBidiStream<Req, Resp> serverStreaming(TrackedClientCall<Req, Resp> tracked,
+			Req request, LeakDetection leakDetection) {
+		BlockingBidiStream<Req, Resp> stream = new BlockingBidiStream<>(tracked, leakDetection);
+		tracked.sendMessage(request);
+		stream.closeSend();
+		return stream;
 	}
 
 	@Override
@@ -89,7 +102,9 @@ final class BlockingBidiStream<Req, Resp> implements BidiStream<Req, Resp> {
 
 	@Override
 	public String toString() {
-		return "BidiStream[" + this.tracked + "]";
+		String kind = (this.tracked.type() == MethodDescriptor.MethodType.SERVER_STREAMING) ? "ServerStream"
+				: "BidiStream";
+		return kind + "[" + this.tracked + "]";
 	}
 
 }

@@ -158,7 +158,7 @@ final class ClientMethod {
 			case BIDI_BLOCKING:
 				return new BlockingBidiStream<>(blockingCall(channel, options), streams.leakDetection());
 			case SERVER_STREAMING_BLOCKING:
-				return new BlockingServerStream<>(blockingCall(channel, options), requireRequest(args[0]),
+				return BlockingBidiStream.serverStreaming(blockingCall(channel, options), requireRequest(args[0]),
 						streams.leakDetection());
 			case UNARY_BLOCKING:
 				return ClientCalls.blockingUnaryCall(channel, this.descriptor, options, requireRequest(args[0]));
