@@ -62,15 +62,22 @@ final class StreamLifecycleInterceptor implements ClientInterceptor {
 					Deadline.after(deadlineSetting.value().toNanos(), TimeUnit.NANOSECONDS));
 			applied = deadlineSetting;
 		}
-		StreamCreation creation = new StreamCreation();
+		// Only a call with an idle clock needs to hear when its stream exists (unary calls have none).
+		StreamCreation creation = (streaming && effective.idleTimeout().isSet()) ? new StreamCreation() : null;
 		// A refused call is tracked too, so that every call the application makes has one shape.
-		ClientCall<Q, R> call = this.streams.isShuttingDown()
-				? new RejectedClientCall<>(Status.UNAVAILABLE.withDescription(ClientStreams.SHUTTING_DOWN))
-				: next.newCall(method, callOptions.withStreamTracerFactory(creation));
+		ClientCall<Q, R> call;
+		if (this.streams.isShuttingDown()) {
+			call = new RejectedClientCall<>(Status.UNAVAILABLE.withDescription(ClientStreams.SHUTTING_DOWN));
+		}
+		else {
+			call = next.newCall(method, (creation != null) ? callOptions.withStreamTracerFactory(creation) : callOptions);
+		}
 		TrackedClientCall<Q, R> tracked = new TrackedClientCall<>(call, method, this.streams, this.channelName,
 				this.target, effective, callOptions.getDeadline(), applied, callOptions.getOption(OpeningSite.KEY));
-		// Set before the call can start, hence before any stream of it exists.
-		creation.call = tracked;
+		if (creation != null) {
+			// Set before the call can start, hence before any stream of it exists.
+			creation.call = tracked;
+		}
 		return tracked;
 	}
 
