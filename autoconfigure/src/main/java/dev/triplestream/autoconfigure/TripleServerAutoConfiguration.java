@@ -1,13 +1,19 @@
 package dev.triplestream.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.grpc.BindableService;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServiceDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
 import org.springframework.beans.BeanUtils;
@@ -20,9 +26,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 
+import dev.triplestream.client.TimeoutSetting;
+import dev.triplestream.server.ServerStreamLimits;
 import dev.triplestream.server.TripleServer;
 import dev.triplestream.server.TripleServerBuilderCustomizer;
 import dev.triplestream.server.TripleService;
@@ -33,7 +43,9 @@ import dev.triplestream.stream.StreamRegistry;
  * A {@link TripleServer} for the application's service beans, configured by
  * {@link TripleServerProperties}. Every {@link ServerInterceptor} bean is applied server-wide in
  * order, except those a {@link TripleService @TripleService} names for itself; every
- * {@link TripleServerBuilderCustomizer} bean is applied in order.
+ * {@link TripleServerBuilderCustomizer} bean is applied in order. Stream limits come from
+ * {@code triple.server.streams.*}, each service's {@code @TripleService} and the per-service or
+ * per-method properties, the most specific winning.
  */
 @AutoConfiguration(after = { StreamRegistryAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnClass({ BindableService.class, NettyServerBuilder.class })
@@ -56,6 +68,13 @@ public class TripleServerAutoConfiguration {
 		server.setPort(properties.getPort());
 		server.setInProcessName(properties.getInProcessName());
 		server.setGracePeriod(properties.getShutdown().getGracePeriod());
+		TripleServerProperties.Streams streams = properties.getStreams();
+		server.setStreamLimits(new ServerStreamLimits(
+				limit(streams.getIdleTimeout(), "triple.server.streams.idle-timeout", true),
+				limit(streams.getMaxAge(), "triple.server.streams.max-age", true)));
+		server.setStreamLimitOverrides(overrides(streams, services));
+		server.setMaxAgeGrace(streams.getMaxAgeGrace());
+		server.setMaxConcurrentStreams((streams.getMaxConcurrent() != null) ? streams.getMaxConcurrent() : 0);
 		server.setCredentials(TripleServerSslCredentials.of(properties.getSsl(), sslBundles.getIfAvailable()));
 		server.setInterceptors(interceptors.orderedStream().filter((interceptor) -> !ownInterceptors.contains(interceptor))
 				.toList());
@@ -64,6 +83,73 @@ public class TripleServerAutoConfiguration {
 		customizers.orderedStream().forEach(allCustomizers::add);
 		server.setCustomizers(allCustomizers);
 		return server;
+	}
+
+	/**
+	 * A limit as configured: null for inherited (unless {@code always}), no limit for zero, else the
+	 * duration.
+	 */
+	private static TimeoutSetting limit(Duration duration, String source, boolean always) {
+		if (duration == null) {
+			return always ? TimeoutSetting.none(source) : null;
+		}
+		return duration.isZero() ? TimeoutSetting.none(source) : new TimeoutSetting(duration, source);
+	}
+
+	/**
+	 * The per-service and per-method limits of {@code triple.server.streams.services}, each key
+	 * checked against the services served.
+	 */
+	private static Map<String, ServerStreamLimits> overrides(TripleServerProperties.Streams streams,
+			List<TripleServiceBean> services) {
+		if (streams.getServices().isEmpty()) {
+			return Map.of();
+		}
+		Set<String> names = new LinkedHashSet<>();
+		for (TripleServiceBean service : services) {
+			ServiceDescriptor descriptor = service.service().bindService().getServiceDescriptor();
+			names.add(descriptor.getName());
+			for (MethodDescriptor<?, ?> method : descriptor.getMethods()) {
+				names.add(method.getFullMethodName());
+			}
+		}
+		Map<String, ServerStreamLimits> overrides = new LinkedHashMap<>();
+		streams.getServices().forEach((name, limits) -> {
+			String property = "triple.server.streams.services[" + name + "]";
+			if (!names.contains(name)) {
+				throw new InvalidConfigurationPropertyValueException(property, name,
+						"Not a service or method this server serves: name one of " + names);
+			}
+			overrides.put(name, new ServerStreamLimits(limit(limits.getIdleTimeout(), property + ".idle-timeout", false),
+					limit(limits.getMaxAge(), property + ".max-age", false)));
+		});
+		return overrides;
+	}
+
+	/** The limits a {@code @TripleService} sets; what it leaves empty is inherited. */
+	private static ServerStreamLimits limits(String beanName, TripleService annotation) {
+		return new ServerStreamLimits(limit(beanName, "idleTimeout", annotation.idleTimeout()),
+				limit(beanName, "maxAge", annotation.maxAge()));
+	}
+
+	private static TimeoutSetting limit(String beanName, String attribute, String value) {
+		if (value.isEmpty()) {
+			return null;
+		}
+		String source = "@TripleService(" + attribute + ") on bean '" + beanName + "'";
+		Duration duration;
+		try {
+			duration = DurationStyle.detectAndParse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(
+					source + " is \"" + value + "\", which is not a duration (such as \"30s\", or \"0\" for no limit)", ex);
+		}
+		if (duration.isNegative()) {
+			throw new IllegalStateException(
+					source + " is \"" + value + "\", which is negative: make it positive, or \"0\" for no limit");
+		}
+		return limit(duration, source, false);
 	}
 
 	/**
@@ -85,7 +171,9 @@ public class TripleServerAutoConfiguration {
 				continue;
 			}
 			List<ServerInterceptor> interceptors = new ArrayList<>();
+			ServerStreamLimits limits = ServerStreamLimits.INHERIT;
 			if (annotation != null) {
+				limits = limits(name, annotation);
 				for (Class<? extends ServerInterceptor> type : annotation.interceptors()) {
 					ServerInterceptor bean = beanFactory.getBeanProvider(type).getIfAvailable();
 					if (bean != null) {
@@ -97,7 +185,8 @@ public class TripleServerAutoConfiguration {
 					}
 				}
 			}
-			services.add(new TripleServiceBean(name, beanFactory.getBean(name, BindableService.class), interceptors));
+			services.add(new TripleServiceBean(name, beanFactory.getBean(name, BindableService.class), interceptors,
+					limits));
 		}
 		return services;
 	}

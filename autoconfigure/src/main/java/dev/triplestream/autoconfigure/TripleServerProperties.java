@@ -2,6 +2,8 @@ package dev.triplestream.autoconfigure;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -72,6 +74,8 @@ public class TripleServerProperties {
 	private final Keepalive keepalive = new Keepalive();
 
 	private final Shutdown shutdown = new Shutdown();
+
+	private final Streams streams = new Streams();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -163,6 +167,10 @@ public class TripleServerProperties {
 
 	public Shutdown getShutdown() {
 		return this.shutdown;
+	}
+
+	public Streams getStreams() {
+		return this.streams;
 	}
 
 	/**
@@ -268,6 +276,121 @@ public class TripleServerProperties {
 
 		public void setGracePeriod(Duration gracePeriod) {
 			this.gracePeriod = gracePeriod;
+		}
+
+	}
+
+	/**
+	 * Lifecycle limits of the server's streaming calls (every type but unary).
+	 */
+	public static class Streams {
+
+		/**
+		 * How long a stream may go without a message in either direction before the server cancels
+		 * it: the client sees DEADLINE_EXCEEDED naming this property, the handler its cancellation. No
+		 * limit when not set or 0.
+		 */
+		private Duration idleTimeout;
+
+		/**
+		 * How long after its start a stream gets the drain notice, and is then (after
+		 * 'max-age-grace') ended with UNAVAILABLE naming this property, so that clients reconnect and
+		 * long-lived streams spread over a fleet. No limit when not set or 0.
+		 */
+		private Duration maxAge;
+
+		/**
+		 * How long a stream that reached its max age has, after its drain notice, to end by itself
+		 * before it is ended with UNAVAILABLE.
+		 */
+		private Duration maxAgeGrace = Duration.ofSeconds(5);
+
+		/**
+		 * Most streams the server keeps open at once, over all its transports; more are refused with
+		 * RESOURCE_EXHAUSTED, and those open are untouched. Unary calls are not counted. No limit when
+		 * not set.
+		 */
+		private Integer maxConcurrent;
+
+		/**
+		 * Limits of one service or one method, over the ones above and those of the service's
+		 * '@TripleService', keyed by full service name or full method name ('package.Service/Method'),
+		 * in brackets: 'services[pkg.ChatService].idle-timeout' or, in YAML, '"[pkg.ChatService/Ticks]":'.
+		 */
+		private Map<String, Limits> services = new LinkedHashMap<>();
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+		public Duration getMaxAgeGrace() {
+			return this.maxAgeGrace;
+		}
+
+		public void setMaxAgeGrace(Duration maxAgeGrace) {
+			this.maxAgeGrace = maxAgeGrace;
+		}
+
+		public Integer getMaxConcurrent() {
+			return this.maxConcurrent;
+		}
+
+		public void setMaxConcurrent(Integer maxConcurrent) {
+			this.maxConcurrent = maxConcurrent;
+		}
+
+		public Map<String, Limits> getServices() {
+			return this.services;
+		}
+
+		public void setServices(Map<String, Limits> services) {
+			this.services = services;
+		}
+
+	}
+
+	/**
+	 * The limits of one service's or one method's streams.
+	 */
+	public static class Limits {
+
+		/**
+		 * Idle timeout of these streams. 0 for no limit; when not set, the service's or the
+		 * server's.
+		 */
+		private Duration idleTimeout;
+
+		/**
+		 * Max age of these streams. 0 for no limit; when not set, the service's or the server's.
+		 */
+		private Duration maxAge;
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
 		}
 
 	}

@@ -50,6 +50,29 @@ class TripleServerPropertiesCustomizer implements TripleServerBuilderCustomizer 
 			throw new InvalidConfigurationPropertyValueException("triple.server.shutdown.grace-period", grace,
 					"Must be zero or positive");
 		}
+		TripleServerProperties.Streams streams = properties.getStreams();
+		notNegative("triple.server.streams.idle-timeout", streams.getIdleTimeout());
+		notNegative("triple.server.streams.max-age", streams.getMaxAge());
+		Duration maxAgeGrace = streams.getMaxAgeGrace();
+		if (maxAgeGrace == null || maxAgeGrace.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("triple.server.streams.max-age-grace", maxAgeGrace,
+					"Must be zero or positive");
+		}
+		Integer maxConcurrent = streams.getMaxConcurrent();
+		if (maxConcurrent != null && maxConcurrent <= 0) {
+			throw new InvalidConfigurationPropertyValueException("triple.server.streams.max-concurrent", maxConcurrent,
+					"Must be positive (leave it unset for no limit)");
+		}
+		streams.getServices().forEach((name, limits) -> {
+			notNegative("triple.server.streams.services[" + name + "].idle-timeout", limits.getIdleTimeout());
+			notNegative("triple.server.streams.services[" + name + "].max-age", limits.getMaxAge());
+		});
+	}
+
+	private static void notNegative(String name, Duration duration) {
+		if (duration != null && duration.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(name, duration, "Must be positive, or 0 for no limit");
+		}
 	}
 
 	private static void bytes(String name, DataSize size) {

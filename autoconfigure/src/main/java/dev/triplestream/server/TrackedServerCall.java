@@ -1,8 +1,15 @@
 package dev.triplestream.server;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
@@ -11,7 +18,10 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
+import dev.triplestream.client.TimeoutSetting;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
@@ -25,9 +35,16 @@ import dev.triplestream.stream.TrackedStream;
  * close, request) is silently dropped, and the handler's listener is told {@code onCancel} rather
  * than {@code onComplete}, so cancellation handlers run as they would for a client cancellation.
  * The call leaves the registry at the first of: its close, its completion, its cancellation.
+ * <p>
+ * The call's lifecycle limits run on the server's timer: the idle check compares the time of the
+ * last message (either way, recorded in a volatile field) with the timeout only when it fires, and
+ * reschedules itself for the time left; the max-age check gives the drain notice, then ends the call
+ * with {@code UNAVAILABLE} after the server's max-age grace.
  */
 final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R>
 		implements TrackedStream {
+
+	private static final Log logger = LogFactory.getLog(TrackedServerCall.class);
 
 	private final Object lock = new Object();
 
@@ -41,7 +58,19 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 
 	private final AtomicLong received = new AtomicLong();
 
+	private final ServerStreamContext context;
+
+	private final Consumer<TrackedServerCall<?, ?>> onEnd;
+
 	private volatile long sent;
+
+	private volatile long lastActivityNanos = System.nanoTime();
+
+	private volatile boolean ended;
+
+	private volatile ScheduledFuture<?> idleCheck;
+
+	private volatile ScheduledFuture<?> ageCheck;
 
 	private volatile boolean halfClosed;
 
@@ -51,12 +80,87 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 	/** Set under {@link #lock}: {@link #cancel(Status)} closed the call. */
 	private volatile boolean forciblyClosed;
 
-	TrackedServerCall(ServerCall<Q, R> call, StreamRegistry registry) {
+	/**
+	 * A call tracked in {@code registry}, under {@code limits} (both set, possibly to no limit);
+	 * {@code onEnd} runs once when the call leaves the registry.
+	 */
+	TrackedServerCall(ServerCall<Q, R> call, StreamRegistry registry, ServerStreamLimits limits,
+			Executor drainExecutor, Consumer<TrackedServerCall<?, ?>> onEnd) {
 		super(call);
 		this.registry = registry;
 		this.id = registry.nextId();
 		SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
 		this.peer = (remote != null) ? remote.toString() : null;
+		this.context = new ServerStreamContext(call.getMethodDescriptor().getFullMethodName(), this.startedAt,
+				limits.idleTimeout(), limits.maxAge(), drainExecutor);
+		this.onEnd = onEnd;
+	}
+
+	ServerStreamContext context() {
+		return this.context;
+	}
+
+	/** Starts the idle and max-age checks the call's limits ask for, on {@code timer}. */
+	void startTimers(ScheduledExecutorService timer, Duration maxAgeGrace) {
+		TimeoutSetting idle = this.context.idleTimeoutSetting();
+		if (idle.isSet()) {
+			this.idleCheck = schedule(timer, () -> checkIdle(timer, idle), idle.value().toNanos());
+		}
+		TimeoutSetting maxAge = this.context.maxAgeSetting();
+		if (maxAge.isSet()) {
+			this.ageCheck = schedule(timer, () -> maxAgeReached(timer, maxAge, maxAgeGrace), maxAge.value().toNanos());
+		}
+		if (this.ended) {
+			// Ended while the checks were being scheduled: untrack() may have missed them.
+			cancelTimers();
+		}
+	}
+
+	private void checkIdle(ScheduledExecutorService timer, TimeoutSetting timeout) {
+		if (this.ended) {
+			return;
+		}
+		long idle = System.nanoTime() - this.lastActivityNanos;
+		long left = timeout.value().toNanos() - idle;
+		if (left <= 0) {
+			logger.debug("Ending " + this + ": idle for " + timeout.describe());
+			cancel(Status.DEADLINE_EXCEEDED.withDescription("idle for " + timeout.describe()));
+		}
+		else {
+			this.idleCheck = schedule(timer, () -> checkIdle(timer, timeout), left);
+		}
+	}
+
+	private void maxAgeReached(ScheduledExecutorService timer, TimeoutSetting maxAge, Duration grace) {
+		if (this.ended) {
+			return;
+		}
+		logger.debug("Draining " + this + ": it reached its max age of " + maxAge.describe());
+		halfClose();
+		this.ageCheck = schedule(timer,
+				() -> cancel(Status.UNAVAILABLE.withDescription("stream reached its max age of " + maxAge.describe())),
+				grace.toNanos());
+	}
+
+	private ScheduledFuture<?> schedule(ScheduledExecutorService timer, Runnable check, long delayNanos) {
+		try {
+			return timer.schedule(check, delayNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// The server has stopped: its drain ends this call.
+			return null;
+		}
+	}
+
+	private void cancelTimers() {
+		ScheduledFuture<?> idle = this.idleCheck;
+		if (idle != null) {
+			idle.cancel(false);
+		}
+		ScheduledFuture<?> age = this.ageCheck;
+		if (age != null) {
+			age.cancel(false);
+		}
 	}
 
 	/** Wraps the handler's listener so that the call's end and its inbound side are tracked. */
@@ -66,6 +170,7 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 			@Override
 			public void onMessage(Q message) {
 				TrackedServerCall.this.received.incrementAndGet();
+				TrackedServerCall.this.lastActivityNanos = System.nanoTime();
 				super.onMessage(message);
 			}
 
@@ -104,8 +209,14 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 		};
 	}
 
+	/** Stops tracking the call, its timers and its drain actions; idempotent. */
 	void untrack() {
-		this.registry.remove(this);
+		if (this.registry.remove(this)) {
+			this.ended = true;
+			cancelTimers();
+			this.context.ended();
+			this.onEnd.accept(this);
+		}
 	}
 
 	// ServerCall, as the handler uses it
@@ -134,6 +245,7 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 			if (!this.forciblyClosed) {
 				super.sendMessage(message);
 				this.sent++;
+				this.lastActivityNanos = System.nanoTime();
 			}
 		}
 	}
@@ -259,11 +371,13 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 	}
 
 	/**
-	 * The hook for the server's drain notice (the handler being asked to finish its stream). No
-	 * such notice exists yet: this does nothing, and the call drains only by ending on its own.
+	 * Gives the handler its drain notice: runs the actions it registered with
+	 * {@link ServerStreamContext#onDrain(Runnable)}, on the server's drain threads. Idempotent; never
+	 * blocks. The call stays open until the handler ends it or something cancels it.
 	 */
 	@Override
 	public void halfClose() {
+		this.context.drain();
 	}
 
 	/**

@@ -12,14 +12,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.grpc.InsecureServerCredentials;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -27,6 +34,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -35,6 +44,7 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 
+import dev.triplestream.client.TimeoutSetting;
 import dev.triplestream.stream.LifecyclePhases;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
@@ -46,16 +56,29 @@ import dev.triplestream.stream.TrackedStream;
  * <p>
  * Every call passes first through an interceptor that tracks it in the {@link StreamRegistry} as a
  * {@link StreamSide#SERVER} stream; then through the server-wide interceptors, in their order; then
- * through the service's own. On {@link #stop()} the server drains: it refuses new calls (GOAWAY),
- * waits up to the grace period for the calls in flight to end, closes the remaining ones with
+ * through the service's own. A handler reaches its call's {@link ServerStreamContext} with
+ * {@link ServerStreamContext#current()}.
+ * <p>
+ * On {@link #stop()} the server drains: it publishes a {@link DrainingEvent}, refuses new calls
+ * (GOAWAY), gives every open call its drain notice (see {@link ServerStreamContext#onDrain}), waits
+ * up to the grace period for the calls in flight to end, closes the remaining ones with
  * {@code UNAVAILABLE} ({@value #SHUTDOWN_DESCRIPTION}), which clients may retry elsewhere, then
  * terminates. A drain takes only as long as its slowest call, never longer than the grace period
- * plus a few seconds. (The drain waits on the registry's server side as a whole: servers that share
- * a registry wait for each other's calls.)
+ * plus a few seconds; handlers that end their call on the notice make it about one round trip.
+ * (The drain waits on the registry's server side as a whole: servers that share a registry wait for
+ * each other's calls.)
+ * <p>
+ * Streaming calls (every type but unary) have lifecycle limits, server-wide, per service, or per
+ * method: an idle timeout (no message either way for that long: the call is cancelled, the client
+ * sees {@code DEADLINE_EXCEEDED} and the handler its cancellation), a max age (the call gets the
+ * drain notice, then after the max-age grace is ended with {@code UNAVAILABLE}, so that long-lived
+ * streams spread over a fleet), and a maximum number open at once (more are refused with
+ * {@code RESOURCE_EXHAUSTED}; those open are untouched). The timers run on one daemon thread of the
+ * server, the drain actions on a few others.
  * <p>
  * Configure with the setters before {@link #start()}; the lifecycle methods are thread-safe.
  */
-public class TripleServer implements SmartLifecycle, EnvironmentAware {
+public class TripleServer implements SmartLifecycle, EnvironmentAware, ApplicationEventPublisherAware {
 
 	/** The environment property holding the bound port once started, like {@code local.server.port}. */
 	public static final String LOCAL_PORT_PROPERTY = "local.triple.server.port";
@@ -64,6 +87,9 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 	public static final String SHUTDOWN_DESCRIPTION = "server shutting down";
 
 	private static final String PORTS_PROPERTY_SOURCE = "triple.server.ports";
+
+	/** How many threads run drain actions at most. */
+	private static final int DRAIN_THREADS = 4;
 
 	/** How long termination may take once the remaining calls have been closed. */
 	private static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(5);
@@ -77,6 +103,9 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 	private final List<TripleServiceBean> services;
 
 	private final Map<String, ServerServiceDefinition> definitions;
+
+	/** The limits of each service's {@link TripleServiceBean}, by service name. */
+	private final Map<String, ServerStreamLimits> serviceLimits;
 
 	private InetAddress address;
 
@@ -92,7 +121,25 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 
 	private List<TripleServerBuilderCustomizer> customizers = List.of();
 
+	private ServerStreamLimits streamLimits = new ServerStreamLimits(
+			TimeoutSetting.none("triple.server.streams.idle-timeout"), TimeoutSetting.none("triple.server.streams.max-age"));
+
+	private Map<String, ServerStreamLimits> streamLimitOverrides = Map.of();
+
+	private Duration maxAgeGrace = Duration.ofSeconds(5);
+
+	private int maxConcurrentStreams;
+
 	private Environment environment;
+
+	private ApplicationEventPublisher eventPublisher;
+
+	/** Guarded by {@link #lifecycleMonitor}, like the timer and the drain executor. */
+	private TrackingServerInterceptor tracking;
+
+	private ScheduledThreadPoolExecutor timer;
+
+	private ThreadPoolExecutor drainExecutor;
 
 	/** Guarded by {@link #lifecycleMonitor}, like {@link #inProcessServer}. */
 	private Server server;
@@ -114,6 +161,11 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 		this.registry = registry;
 		this.services = List.copyOf(services);
 		this.definitions = bind(this.services);
+		Map<String, ServerStreamLimits> limits = new HashMap<>();
+		for (TripleServiceBean service : this.services) {
+			limits.put(service.service().bindService().getServiceDescriptor().getName(), service.limits());
+		}
+		this.serviceLimits = limits;
 	}
 
 	private static Map<String, ServerServiceDefinition> bind(List<TripleServiceBean> services) {
@@ -163,6 +215,40 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 		this.interceptors = List.copyOf(interceptors);
 	}
 
+	/**
+	 * The server-wide limits of streaming calls. A limit left null here means no limit. Defaults to
+	 * none.
+	 */
+	public void setStreamLimits(ServerStreamLimits streamLimits) {
+		this.streamLimits = streamLimits;
+	}
+
+	/**
+	 * Limits of one service's or one method's streaming calls, by full service name or full method
+	 * name ({@code package.Service/Method}), over the server-wide ones and those of the service's
+	 * {@link TripleServiceBean}. For each limit, the most specific setting applies: method, service,
+	 * service bean, server-wide.
+	 */
+	public void setStreamLimitOverrides(Map<String, ServerStreamLimits> streamLimitOverrides) {
+		this.streamLimitOverrides = Map.copyOf(streamLimitOverrides);
+	}
+
+	/**
+	 * How long a stream that reached its max age has, after its drain notice, to end before it is
+	 * ended with {@code UNAVAILABLE}. Defaults to 5s.
+	 */
+	public void setMaxAgeGrace(Duration maxAgeGrace) {
+		this.maxAgeGrace = maxAgeGrace;
+	}
+
+	/**
+	 * How many streaming calls (every type but unary) the server keeps open at once, over all its
+	 * transports; more are refused with {@code RESOURCE_EXHAUSTED}. 0 (the default) for no limit.
+	 */
+	public void setMaxConcurrentStreams(int maxConcurrentStreams) {
+		this.maxConcurrentStreams = maxConcurrentStreams;
+	}
+
 	/** Customisers applied in order to each builder. */
 	public void setCustomizers(List<TripleServerBuilderCustomizer> customizers) {
 		this.customizers = List.copyOf(customizers);
@@ -171,6 +257,12 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 	@Override
 	public void setEnvironment(Environment environment) {
 		this.environment = environment;
+	}
+
+	/** Where the server publishes its {@link DrainingEvent}; none when not set. */
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher eventPublisher) {
+		this.eventPublisher = eventPublisher;
 	}
 
 	/** The services, in the order they were given. */
@@ -192,10 +284,28 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 		return this.gracePeriod;
 	}
 
+	public ServerStreamLimits getStreamLimits() {
+		return this.streamLimits;
+	}
+
+	public Map<String, ServerStreamLimits> getStreamLimitOverrides() {
+		return this.streamLimitOverrides;
+	}
+
+	public Duration getMaxAgeGrace() {
+		return this.maxAgeGrace;
+	}
+
+	public int getMaxConcurrentStreams() {
+		return this.maxConcurrentStreams;
+	}
+
 	/**
 	 * Starts the network server (and the in-process one), and publishes the bound port as
 	 * {@value #LOCAL_PORT_PROPERTY}. A server without services does not start.
 	 * @throws TripleServerPortInUseException when the port is taken
+	 * @throws IllegalStateException when a stream limit override names neither a service nor a
+	 * method of this server
 	 */
 	@Override
 	public void start() {
@@ -207,6 +317,10 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 				logger.info("Triple server not started: no service to serve");
 				return;
 			}
+			Map<String, ServerStreamLimits> limits = resolveLimits();
+			startExecutors();
+			this.tracking = new TrackingServerInterceptor(this.registry, limits, noLimits(), this.maxAgeGrace,
+					this.maxConcurrentStreams, this.timer, this.drainExecutor);
 			InetSocketAddress socketAddress = (this.address != null) ? new InetSocketAddress(this.address, this.port)
 					: new InetSocketAddress(this.port);
 			Server network = build(NettyServerBuilder.forAddress(socketAddress, this.credentials));
@@ -215,6 +329,7 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 			}
 			catch (IOException ex) {
 				network.shutdownNow();
+				stopExecutors();
 				if (isInUse(socketAddress, ex)) {
 					throw new TripleServerPortInUseException(this.address, this.port, ex);
 				}
@@ -228,6 +343,7 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 				}
 				catch (IOException ex) {
 					network.shutdownNow();
+					stopExecutors();
 					throw new IllegalStateException("Triple server could not serve in-process as '" + this.inProcessName
 							+ "' (triple.server.in-process-name): " + ex.getMessage(), ex);
 				}
@@ -245,6 +361,83 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 					+ ((inProcess != null) ? " and in-process as '" + this.inProcessName + "'" : "") + ", serving "
 					+ String.join(", ", this.definitions.keySet()));
 		}
+	}
+
+	/**
+	 * The limits of each streaming method: for each limit, the method's override, else its
+	 * service's, else its service bean's, else the server-wide one (which is always set).
+	 */
+	private Map<String, ServerStreamLimits> resolveLimits() {
+		Map<String, ServerStreamLimits> overrides = new HashMap<>(this.streamLimitOverrides);
+		ServerStreamLimits serverWide = this.streamLimits.orElse(noLimits());
+		Map<String, ServerStreamLimits> limits = new HashMap<>();
+		for (ServerServiceDefinition definition : this.definitions.values()) {
+			String service = definition.getServiceDescriptor().getName();
+			ServerStreamLimits serviceLimits = orInherit(overrides.remove(service))
+				.orElse(this.serviceLimits.getOrDefault(service, ServerStreamLimits.INHERIT))
+				.orElse(serverWide);
+			for (ServerMethodDefinition<?, ?> method : definition.getMethods()) {
+				MethodDescriptor<?, ?> descriptor = method.getMethodDescriptor();
+				String name = descriptor.getFullMethodName();
+				ServerStreamLimits methodLimits = orInherit(overrides.remove(name)).orElse(serviceLimits);
+				if (descriptor.getType() != MethodDescriptor.MethodType.UNARY) {
+					limits.put(name, methodLimits);
+				}
+			}
+		}
+		for (ServerStreamLimits resolved : limits.values()) {
+			checkPositive(resolved.idleTimeout());
+			checkPositive(resolved.maxAge());
+		}
+		if (!overrides.isEmpty()) {
+			throw new IllegalStateException("Stream limits are set for " + overrides.keySet()
+					+ ", which this server does not serve: name a service it serves (" + this.definitions.keySet()
+					+ ") or one of their methods (package.Service/Method)");
+		}
+		return limits;
+	}
+
+	private static void checkPositive(TimeoutSetting setting) {
+		if (setting.isSet() && (setting.value().isNegative() || setting.value().isZero())) {
+			throw new IllegalStateException(
+					"Stream limit " + setting.describe() + " must be positive (or not set, for no limit)");
+		}
+	}
+
+	private static ServerStreamLimits orInherit(ServerStreamLimits limits) {
+		return (limits != null) ? limits : ServerStreamLimits.INHERIT;
+	}
+
+	private ServerStreamLimits noLimits() {
+		String idle = (this.streamLimits.idleTimeout() != null) ? this.streamLimits.idleTimeout().source()
+				: "triple.server.streams.idle-timeout";
+		String maxAge = (this.streamLimits.maxAge() != null) ? this.streamLimits.maxAge().source()
+				: "triple.server.streams.max-age";
+		return new ServerStreamLimits(TimeoutSetting.none(idle), TimeoutSetting.none(maxAge));
+	}
+
+	private void startExecutors() {
+		this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("triple-server-timer"));
+		this.timer.setRemoveOnCancelPolicy(true);
+		this.drainExecutor = new ThreadPoolExecutor(DRAIN_THREADS, DRAIN_THREADS, 10, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), daemonThreads("triple-server-drain"));
+		this.drainExecutor.allowCoreThreadTimeOut(true);
+	}
+
+	/** Stops the timer now, and lets the drain actions already submitted run. */
+	private void stopExecutors() {
+		this.timer.shutdownNow();
+		this.drainExecutor.shutdown();
+	}
+
+	private static ThreadFactory daemonThreads(String name) {
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			thread.setContextClassLoader(TripleServer.class.getClassLoader());
+			return thread;
+		};
 	}
 
 	/**
@@ -276,7 +469,7 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 		for (int i = this.interceptors.size() - 1; i >= 0; i--) {
 			builder.intercept(this.interceptors.get(i));
 		}
-		builder.intercept(new TrackingServerInterceptor(this.registry));
+		builder.intercept(this.tracking);
 		return builder.build();
 	}
 
@@ -333,8 +526,10 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 				drain();
 			}
 			finally {
+				stopExecutors();
 				this.server = null;
 				this.inProcessServer = null;
+				this.tracking = null;
 				this.boundPort = -1;
 				this.running = false;
 				this.stopped.countDown();
@@ -350,7 +545,9 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 			servers.add(this.inProcessServer);
 		}
 		int inFlight = this.registry.count(StreamSide.SERVER);
+		publishDraining(this.tracking.calls().size());
 		servers.forEach(Server::shutdown);
+		this.tracking.drain();
 		boolean interrupted = false;
 		try {
 			if (this.registry.awaitEmpty(StreamSide.SERVER, this.gracePeriod)) {
@@ -384,6 +581,18 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware {
 		logger.info("Triple server stopped in " + tookMillis + " ms: " + Math.max(inFlight - ended, 0)
 				+ " call(s) drained, " + ended + " ended (grace period " + this.gracePeriod.toMillis() + " ms)"
 				+ (interrupted ? ", interrupted" : ""));
+	}
+
+	private void publishDraining(int openCalls) {
+		if (this.eventPublisher == null) {
+			return;
+		}
+		try {
+			this.eventPublisher.publishEvent(new DrainingEvent(this, this.gracePeriod, openCalls));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A listener of the Triple server's DrainingEvent failed; draining anyway", ex);
+		}
 	}
 
 	private static boolean awaitTermination(List<Server> servers, Duration timeout) throws InterruptedException {

@@ -19,7 +19,12 @@ import org.springframework.stereotype.Component;
  * <p>
  * With {@code triple.server.register-all-bindable-services=true} (the default) every
  * {@code BindableService} bean is served, annotated or not; the annotation is then needed only for
- * scanning and per-service {@link #interceptors()}.
+ * scanning, per-service {@link #interceptors()} and stream limits.
+ * <p>
+ * {@link #idleTimeout()} and {@link #maxAge()} set the limits of this service's streaming calls
+ * over the server-wide {@code triple.server.streams.*} ones; the properties
+ * {@code triple.server.streams.services[package.Service]} and
+ * {@code triple.server.streams.services[package.Service/Method]} override them in turn.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -37,5 +42,19 @@ public @interface TripleService {
 	 * also applied server-wide), otherwise an instance made with its no-argument constructor.
 	 */
 	Class<? extends ServerInterceptor>[] interceptors() default {};
+
+	/**
+	 * How long a streaming call of this service may go without a message in either direction
+	 * before the server cancels it: a duration such as {@code "30s"}, {@code "0"} for no limit, or
+	 * empty (the default) for the server's {@code triple.server.streams.idle-timeout}.
+	 */
+	String idleTimeout() default "";
+
+	/**
+	 * How long after its start a streaming call of this service gets the drain notice and is then
+	 * ended with {@code UNAVAILABLE}: a duration such as {@code "10m"}, {@code "0"} for no limit,
+	 * or empty (the default) for the server's {@code triple.server.streams.max-age}.
+	 */
+	String maxAge() default "";
 
 }

@@ -13,10 +13,13 @@ import dev.triplestream.sample.chat.v1.ChatMessage;
 import dev.triplestream.sample.chat.v1.ChatServiceGrpc;
 import dev.triplestream.sample.chat.v1.Tick;
 import dev.triplestream.sample.chat.v1.TickRequest;
+import dev.triplestream.server.ServerStreamContext;
 import dev.triplestream.server.TripleService;
 
 /**
- * The sample's chat service: an echoing chat, and an endless stream of ticks.
+ * The sample's chat service: an echoing chat, and an endless stream of ticks that ends cleanly
+ * when the server drains (a last tick, then OK) rather than being cut at the end of the grace
+ * period.
  */
 @TripleService
 public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
@@ -59,6 +62,8 @@ public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
 	@Override
 	public StreamObserver<TickRequest> ticks(StreamObserver<Tick> responseObserver) {
 		TickStream stream = new TickStream((ServerCallStreamObserver<Tick>) responseObserver);
+		// The drain notice comes at shutdown (or at the stream's max age): end with a last tick.
+		ServerStreamContext.current().onDrain(stream::drain);
 		return new StreamObserver<>() {
 
 			@Override
@@ -80,9 +85,10 @@ public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
 	}
 
 	/**
-	 * One {@code Ticks} call. gRPC delivers the request side and the cancellation one at a time, so
-	 * {@link #start}, {@link #requestsEnded} and the cancel handler never race; the ticks are sent
-	 * from the scheduler's thread, the only one that sends once ticking has begun.
+	 * One {@code Ticks} call. Its events come from three threads: gRPC's (the request side and the
+	 * cancellation), the scheduler's (the ticks) and the server's drain thread (the drain notice); so
+	 * each runs under the stream's monitor, which also keeps the response side used by one thread
+	 * at a time, as gRPC requires.
 	 */
 	private final class TickStream {
 
@@ -90,7 +96,8 @@ public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
 
 		private ScheduledFuture<?> ticking;
 
-		private boolean cancelled;
+		/** The call is over for this handler: cancelled, refused, or completed. */
+		private boolean ended;
 
 		private long seq;
 
@@ -99,15 +106,15 @@ public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
 			responses.setOnCancelHandler(this::cancelled);
 		}
 
-		void start(int intervalMillis) {
-			if (this.ticking != null || this.cancelled) {
+		synchronized void start(int intervalMillis) {
+			if (this.ticking != null || this.ended) {
 				return; // only the first request counts
 			}
 			if (intervalMillis <= 0) {
 				this.responses.onError(Status.INVALID_ARGUMENT
 					.withDescription("interval_ms must be positive, was " + intervalMillis)
 					.asRuntimeException());
-				this.cancelled = true;
+				this.ended = true;
 				return;
 			}
 			try {
@@ -116,27 +123,43 @@ public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
 			}
 			catch (RejectedExecutionException ex) {
 				this.responses.onError(Status.UNAVAILABLE.withDescription("server shutting down").asRuntimeException());
-				this.cancelled = true;
+				this.ended = true;
 			}
 		}
 
-		void requestsEnded() {
-			if (this.ticking == null && !this.cancelled) {
+		synchronized void requestsEnded() {
+			if (this.ticking == null && !this.ended) {
 				// Half-closed without asking for ticks: there is nothing to send.
 				this.responses.onCompleted();
-				this.cancelled = true;
+				this.ended = true;
 			}
 		}
 
-		private void tick() {
+		/** Sends a last tick and completes the call: the client sees it end OK. */
+		synchronized void drain() {
+			if (this.ended) {
+				return;
+			}
+			this.ended = true;
+			if (this.ticking != null) {
+				this.ticking.cancel(false);
+				this.responses.onNext(Tick.newBuilder().setSeq(++this.seq).setUnixMillis(System.currentTimeMillis()).build());
+			}
+			this.responses.onCompleted();
+		}
+
+		private synchronized void tick() {
+			if (this.ended) {
+				return;
+			}
 			// A client that does not keep up misses ticks instead of making the server buffer them.
 			if (this.responses.isReady()) {
 				this.responses.onNext(Tick.newBuilder().setSeq(++this.seq).setUnixMillis(System.currentTimeMillis()).build());
 			}
 		}
 
-		private void cancelled() {
-			this.cancelled = true;
+		private synchronized void cancelled() {
+			this.ended = true;
 			if (this.ticking != null) {
 				this.ticking.cancel(false);
 			}

@@ -10,8 +10,10 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Serves {@link ChatService} on {@code triple.server.port} (9090 unless overridden, for example
- * with {@code --triple.server.port=19090}), and runs a demo client against it ({@link DemoRunner}). On shutdown the server drains: calls in flight get the
- * configured grace period to end, and never-ending tick streams are then ended with UNAVAILABLE.
+ * with {@code --triple.server.port=19090}), and runs a demo client against it ({@link DemoRunner}).
+ * On shutdown the server drains: open tick streams get the drain notice and end at once with a last
+ * tick; other calls in flight get the configured grace period to end, and are then ended with
+ * UNAVAILABLE.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(SampleDemoProperties.class)

@@ -1,5 +1,8 @@
 package dev.triplestream.sample;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,7 +20,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The demo client end to end, against the application's own server on a real port: chat with
- * half-close, ticks until the stream deadline, and a stream left open that the shutdown drain ends.
+ * half-close, ticks until the stream deadline, and a stream left open whose handler ends it on the
+ * server's drain notice, so that shutdown does not wait for the grace period.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class DemoRunnerTest {
@@ -25,8 +29,10 @@ class DemoRunnerTest {
 	@Test
 	void demoTalksToItsOwnServerAndShutdownEndsTheStreamLeftOpen(CapturedOutput output) {
 		int port = TestSocketUtils.findAvailableTcpPort();
+		Duration grace = Duration.ofSeconds(20);
 		ConfigurableApplicationContext context = SpringApplication.run(SampleApplication.class,
-				"--triple.server.port=" + port, "--triple.server.shutdown.grace-period=5s");
+				"--triple.server.port=" + port, "--triple.server.shutdown.grace-period=" + grace.toSeconds() + "s");
+		long closeMillis;
 		try {
 			assertThat(output).contains("[demo] Chat reply seq=1 text='echo: hello 1'")
 				.contains("[demo] Chat reply seq=3 text='echo: hello 3'")
@@ -38,9 +44,17 @@ class DemoRunnerTest {
 			await().until(() -> registry.count(StreamSide.CLIENT) == 1 && registry.count(StreamSide.SERVER) == 1);
 		}
 		finally {
+			long started = System.nanoTime();
 			context.close();
+			closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 		}
-		await().untilAsserted(() -> assertThat(output).contains("[demo] the open Ticks stream ended"));
+		System.out.println("Closing the sample with an open Ticks stream took " + closeMillis + " ms (grace period "
+				+ grace.toMillis() + " ms)");
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(output).contains("[demo] the open Ticks stream ended OK at shutdown"));
+		assertThat(output).contains("1 call(s) drained, 0 ended (grace period 20000 ms)");
+		// The handler ended its stream on the drain notice: no wait for the grace period.
+		assertThat(closeMillis).isLessThan(5000);
 	}
 
 }
