@@ -80,6 +80,9 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 	/** Set under {@link #lock}: {@link #cancel(Status)} closed the call. */
 	private volatile boolean forciblyClosed;
 
+	/** How the call ended: the status it was closed with, or CANCELLED when the client cancelled. */
+	private volatile Status endStatus;
+
 	/**
 	 * A call tracked in {@code registry}, under {@code limits} (both set, possibly to no limit);
 	 * {@code onEnd} runs once when the call leaves the registry.
@@ -198,6 +201,9 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 
 			@Override
 			public void onCancel() {
+				if (TrackedServerCall.this.endStatus == null) {
+					TrackedServerCall.this.endStatus = Status.CANCELLED.withDescription("cancelled by the client");
+				}
 				try {
 					super.onCancel();
 				}
@@ -265,6 +271,9 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 			}
 			// A second close by the handler is its bug: let grpc-java report it as usual.
 			this.closed = true;
+			if (this.endStatus == null) {
+				this.endStatus = status;
+			}
 			super.close(status, trailers);
 		}
 		untrack();
@@ -393,9 +402,15 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 			}
 			this.closed = true;
 			this.forciblyClosed = true;
+			this.endStatus = status;
 			delegate().close(status, new Metadata());
 		}
 		untrack();
+	}
+
+	@Override
+	public Status status() {
+		return this.endStatus;
 	}
 
 	@Override
