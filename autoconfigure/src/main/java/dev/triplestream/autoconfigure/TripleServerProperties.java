@@ -21,7 +21,8 @@ public class TripleServerProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Port the server listens on. 0 picks a free port, published as 'local.triple.server.port'.
+	 * Port the server listens on. 0 picks a free port, published as 'local.triple.server.port'; -1
+	 * turns the network listener off, serving in-process only (needs 'in-process-name').
 	 */
 	private int port = 9090;
 

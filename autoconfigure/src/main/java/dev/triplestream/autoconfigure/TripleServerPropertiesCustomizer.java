@@ -27,9 +27,14 @@ class TripleServerPropertiesCustomizer implements TripleServerBuilderCustomizer 
 
 	private static void validate(TripleServerProperties properties) {
 		int port = properties.getPort();
-		if (port < 0 || port > 65535) {
+		if (port < -1 || port > 65535) {
 			throw new InvalidConfigurationPropertyValueException("triple.server.port", port,
-					"Must be between 0 (any free port) and 65535");
+					"Must be between 0 (any free port) and 65535, or -1 (no network listener)");
+		}
+		if (port == -1 && properties.getInProcessName() == null) {
+			throw new InvalidConfigurationPropertyValueException("triple.server.port", port,
+					"-1 turns the network listener off, which leaves nothing to serve on unless"
+							+ " triple.server.in-process-name is set");
 		}
 		bytes("triple.server.max-inbound-message-size", properties.getMaxInboundMessageSize());
 		bytes("triple.server.max-inbound-metadata-size", properties.getMaxInboundMetadataSize());

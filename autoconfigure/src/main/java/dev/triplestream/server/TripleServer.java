@@ -321,19 +321,28 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware, Applicati
 			startExecutors();
 			this.tracking = new TrackingServerInterceptor(this.registry, limits, noLimits(), this.maxAgeGrace,
 					this.maxConcurrentStreams, this.timer, this.drainExecutor);
-			InetSocketAddress socketAddress = (this.address != null) ? new InetSocketAddress(this.address, this.port)
-					: new InetSocketAddress(this.port);
-			Server network = build(NettyServerBuilder.forAddress(socketAddress, this.credentials));
-			try {
-				network.start();
-			}
-			catch (IOException ex) {
-				network.shutdownNow();
-				stopExecutors();
-				if (isInUse(socketAddress, ex)) {
-					throw new TripleServerPortInUseException(this.address, this.port, ex);
+			Server network = null;
+			if (this.port >= 0) {
+				InetSocketAddress socketAddress = (this.address != null) ? new InetSocketAddress(this.address, this.port)
+						: new InetSocketAddress(this.port);
+				network = build(NettyServerBuilder.forAddress(socketAddress, this.credentials));
+				try {
+					network.start();
 				}
-				throw new IllegalStateException("Triple server could not listen on " + socketAddress, ex);
+				catch (IOException ex) {
+					network.shutdownNow();
+					stopExecutors();
+					if (isInUse(socketAddress, ex)) {
+						throw new TripleServerPortInUseException(this.address, this.port, ex);
+					}
+					throw new IllegalStateException("Triple server could not listen on " + socketAddress, ex);
+				}
+			}
+			else if (this.inProcessName == null) {
+				stopExecutors();
+				throw new IllegalStateException("Triple server has nothing to serve on: port " + this.port
+						+ " turns the network listener off (triple.server.port) and no in-process name is set"
+						+ " (triple.server.in-process-name)");
 			}
 			Server inProcess = null;
 			if (this.inProcessName != null) {
@@ -342,23 +351,31 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware, Applicati
 					inProcess.start();
 				}
 				catch (IOException ex) {
-					network.shutdownNow();
+					if (network != null) {
+						network.shutdownNow();
+					}
 					stopExecutors();
 					throw new IllegalStateException("Triple server could not serve in-process as '" + this.inProcessName
 							+ "' (triple.server.in-process-name): " + ex.getMessage(), ex);
 				}
 			}
-			this.server = network;
-			this.inProcessServer = inProcess;
-			this.boundPort = network.getPort();
+			// The first server is the one whose presence means "running"; the drain handles both.
+			this.server = (network != null) ? network : inProcess;
+			this.inProcessServer = (network != null) ? inProcess : null;
+			this.boundPort = (network != null) ? network.getPort() : -1;
 			this.running = true;
 			this.stopped = new CountDownLatch(1);
 			keepJvmAlive(this.stopped);
-			publishPort(this.boundPort);
-			logger.info("Triple server started on port " + this.boundPort
-					+ ((this.address != null) ? " of " + this.address.getHostAddress() : "")
-					+ ((this.credentials instanceof InsecureServerCredentials) ? " (plaintext)" : " (TLS)")
-					+ ((inProcess != null) ? " and in-process as '" + this.inProcessName + "'" : "") + ", serving "
+			if (network != null) {
+				publishPort(this.boundPort);
+			}
+			logger.info("Triple server started "
+					+ ((network != null) ? "on port " + this.boundPort
+							+ ((this.address != null) ? " of " + this.address.getHostAddress() : "")
+							+ ((this.credentials instanceof InsecureServerCredentials) ? " (plaintext)" : " (TLS)") : "")
+					+ ((inProcess != null) ? ((network != null) ? " and " : "") + "in-process as '" + this.inProcessName + "'"
+							: "")
+					+ ", serving "
 					+ String.join(", ", this.definitions.keySet()));
 		}
 	}

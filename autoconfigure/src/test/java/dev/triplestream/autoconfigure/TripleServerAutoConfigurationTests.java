@@ -270,6 +270,42 @@ class TripleServerAutoConfigurationTests {
 	}
 
 	@Test
+	void portMinusOneServesInProcessOnly() {
+		String name = "in-process-only-" + UUID.randomUUID();
+		this.runner.withUserConfiguration(AnnotatedEcho.class)
+			.withPropertyValues("triple.server.port=-1", "triple.server.in-process-name=" + name)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				TripleServer server = context.getBean(TripleServer.class);
+				assertThat(server.isRunning()).isTrue();
+				assertThat(server.getPort()).isEqualTo(-1);
+				assertThat(context.getEnvironment().containsProperty(TripleServer.LOCAL_PORT_PROPERTY)).isFalse();
+				ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+				try {
+					assertThat(EchoServiceGrpc.newBlockingStub(channel)
+						.echo(EchoRequest.newBuilder().setText("in-process").build())
+						.getText()).contains("in-process");
+				}
+				finally {
+					channel.shutdownNow();
+				}
+			});
+	}
+
+	@Test
+	void portMinusOneWithoutAnInProcessNameFailsNamingBothProperties() {
+		this.runner.withUserConfiguration(AnnotatedEcho.class)
+			.withPropertyValues("triple.server.port=-1")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidConfigurationPropertyValueException ex = findCause(context.getStartupFailure(),
+						InvalidConfigurationPropertyValueException.class);
+				assertThat(ex.getName()).isEqualTo("triple.server.port");
+				assertThat(ex.getMessage()).contains("triple.server.in-process-name");
+			});
+	}
+
+	@Test
 	void failsNamingThePropertyForAnUnknownSslBundle() {
 		this.runner.withUserConfiguration(AnnotatedEcho.class)
 			.withPropertyValues("triple.server.ssl.bundle=missing")

@@ -17,9 +17,8 @@ import dev.triplestream.client.LeakDetection;
  * the test loads gets a unique in-process server name, and:
  * <ul>
  * <li>{@code triple.server.in-process-name} is set to that name, so the server's services are served
- * in-process as well; its network listener is moved to a free port on the loopback address
- * ({@code triple.server.port=0}, {@code triple.server.address} the loopback address), so that tests
- * never clash over a port;</li>
+ * in-process only: its network listener is off ({@code triple.server.port=-1}), so that tests
+ * never clash over a port and nothing outside the JVM can reach them;</li>
  * <li>the {@code target} of every channel under {@code triple.client.channels} is set to
  * {@code in-process:<name>}, whatever the application's configuration says, so that each
  * {@code @TripleClient} calls the test's own server: services the test needs and the application

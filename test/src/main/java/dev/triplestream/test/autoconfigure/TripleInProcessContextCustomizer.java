@@ -1,6 +1,5 @@
 package dev.triplestream.test.autoconfigure;
 
-import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -48,8 +47,7 @@ final class TripleInProcessContextCustomizer implements ContextCustomizer {
 		String name = NAME_PREFIX + UUID.randomUUID();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put(IN_PROCESS_NAME_PROPERTY, name);
-		properties.put("triple.server.port", 0);
-		properties.put("triple.server.address", InetAddress.getLoopbackAddress().getHostAddress());
+		properties.put("triple.server.port", -1);
 		properties.put("triple.client.leak-detection", this.leakDetection.name().toLowerCase(Locale.ROOT));
 		for (String channel : TripleClientsRegistrar.channelNames(environment)) {
 			properties.put("triple.client.channels." + channel + ".target", ChannelTarget.IN_PROCESS_PREFIX + name);
