@@ -1,0 +1,57 @@
+package dev.triplestream.benchmarks;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Runs the selected scenarios in this JVM, one after the other, against one loopback server. */
+final class BenchmarkRun {
+
+	private static final List<Scenario> SCENARIOS = List.of(new PingPongScenario(), new ThroughputScenario(),
+			new LifecycleScenario(), new CancellationScenario(), new ShutdownScenario(), new ScaleScenario());
+
+	/**
+	 * Cancelling a stream the server is writing to makes grpc-netty log a warning with a stack
+	 * trace; the throughput and cancellation scenarios do that thousands of times on purpose.
+	 * Held here because the logging framework keeps loggers only weakly.
+	 */
+	private static final Logger NETTY_SERVER_HANDLER = Logger
+		.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
+
+	private BenchmarkRun() {
+	}
+
+	static Results run(BenchOptions options, PrintStream log) throws Exception {
+		NETTY_SERVER_HANDLER.setLevel(Level.SEVERE);
+		Results results = new Results();
+		Runtime runtime = Runtime.getRuntime();
+		results.environment("started", Instant.now());
+		results.environment("cores", runtime.availableProcessors());
+		results.environment("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+		results.environment("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+				+ System.getProperty("os.arch"));
+		results.environment("max heap", (runtime.maxMemory() >> 20) + " MiB");
+		results.environment("jvm arguments", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+		results.environment("grpc-java", io.grpc.Grpc.class.getPackage().getImplementationVersion());
+		results.environment("transport", "netty-shaded on loopback, plaintext; one server, one channel per client");
+		results.environment("options", options.describe());
+		long started = System.nanoTime();
+		try (Bench bench = new Bench(options, log)) {
+			for (Scenario scenario : SCENARIOS) {
+				if (options.runs(scenario.name())) {
+					bench.log("%s: starting", scenario.name());
+					long scenarioStart = System.nanoTime();
+					scenario.run(bench, results);
+					bench.log("%s: done in %.1fs", scenario.name(), (System.nanoTime() - scenarioStart) / 1e9);
+				}
+			}
+		}
+		results.environment("duration", Duration.ofNanos(System.nanoTime() - started).toSeconds() + "s");
+		return results;
+	}
+
+}
