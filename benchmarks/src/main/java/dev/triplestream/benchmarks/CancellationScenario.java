@@ -6,9 +6,14 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import org.HdrHistogram.Histogram;
 
@@ -24,7 +29,8 @@ import dev.triplestream.stream.StreamSide;
  * {@code BlockingClientCall}, {@code onCompleted()} of an observer) to the handler's
  * {@code onCompleted};</li>
  * <li>an idle timeout's expiry (the last message plus the timeout) to the client seeing the stream
- * end and to the server's cancel callback. grpc-java has no idle timeout, so raw has no figure.</li>
+ * end and to the server's cancel callback. grpc-java has no idle timeout: its figure is that of an
+ * application timer cancelling the stream at the same instant.</li>
  * </ul>
  * Every sample is a fresh stream that has exchanged one message, so the server handler exists.
  */
@@ -34,8 +40,8 @@ final class CancellationScenario implements Scenario {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	/** How many idle streams wait for their timeout at once. */
-	private static final int IDLE_BATCH = 250;
+	/** Between the openings of two idle streams, and so between their expiries. */
+	private static final Duration IDLE_SPACING = Duration.ofMillis(1);
 
 	@Override
 	public String name() {
@@ -141,10 +147,13 @@ final class CancellationScenario implements Scenario {
 	}
 
 	/**
-	 * Streams of the starter's async style on a channel with a short idle timeout, each left idle
-	 * after one exchange. Expiry is taken as the instant the response reached the application plus
-	 * the timeout; the runtime marks activity a few microseconds earlier, so the figures are if
-	 * anything slightly low.
+	 * Streams left idle after one exchange until something ends them: for the starter, the idle
+	 * timeout of its channel; for raw grpc-java, which has none, the application's own
+	 * {@link ScheduledExecutorService} cancelling each stream at the same instant (the hand-rolled
+	 * equivalent). Raw and starter streams alternate, opened {@link #IDLE_SPACING} apart so that each
+	 * expiry is measured alone rather than queued behind hundreds of others on a timer thread.
+	 * Expiry is the instant the response reached the application plus the timeout; the starter marks
+	 * activity a few microseconds earlier, so its figures are if anything slightly low.
 	 */
 	private static void idleTimeout(Bench bench, Results results) throws Exception {
 		BenchOptions options = bench.options();
@@ -152,59 +161,125 @@ final class CancellationScenario implements Scenario {
 		StarterClientSide side = bench.loopback()
 			.newStarterClientSide(Loopback.SETTINGS.withIdleTimeout(new TimeoutSetting(idle, "benchmark idle-timeout")),
 					options.grace());
-		Histogram client = Latencies.histogram();
-		Histogram server = Latencies.histogram();
-		Histogram both = Latencies.histogram();
+		ScheduledExecutorService rawTimer = Executors.newSingleThreadScheduledExecutor(
+				Loopback.daemonThreads("bench-raw-idle-timer"));
+		Map<Boolean, Histogram[]> histograms = Map.of(false, newHistograms(), true, newHistograms());
 		try {
-			int left = options.idleStreams();
-			while (left > 0) {
-				int batch = Math.min(left, IDLE_BATCH);
-				left -= batch;
-				List<Exchange> exchanges = new ArrayList<>();
-				List<ServerProbes.Probe> probes = new ArrayList<>();
-				for (int i = 0; i < batch; i++) {
-					ServerProbes.Probe probe = bench.loopback().service().probes().create();
-					Exchange exchange = new Exchange();
-					side.client().echoAsync(exchange).onNext(BenchService.PING.toBuilder().setProbe(probe.id()).build());
-					exchanges.add(exchange);
-					probes.add(probe);
+			List<IdleStream> streams = new ArrayList<>();
+			long next = System.nanoTime();
+			for (int i = 0; i < 2 * options.idleStreams(); i++) {
+				long wait;
+				while ((wait = next - System.nanoTime()) > 0) {
+					LockSupport.parkNanos(wait);
 				}
-				for (int i = 0; i < batch; i++) {
-					Exchange exchange = exchanges.get(i);
-					Status status = exchange.end.get(idle.plus(TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
-					if (status.getCode() != Status.Code.DEADLINE_EXCEEDED) {
-						throw new IllegalStateException("an idle stream ended " + status + ", not by its idle timeout");
-					}
-					long serverDone = probes.get(i).cancelled().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-					long expiry = exchange.firstAt + idle.toNanos();
-					Latencies.record(client, exchange.endAt - expiry);
-					Latencies.record(server, serverDone - expiry);
-					Latencies.record(both, Math.max(exchange.endAt, serverDone) - expiry);
-				}
+				next += IDLE_SPACING.toNanos();
+				boolean starter = i % 2 == 1;
+				ServerProbes.Probe probe = bench.loopback().service().probes().create();
+				IdleStream stream = new IdleStream(starter, probe, starter ? null : rawTimer, idle);
+				StreamObserver<Ping> requests = starter ? side.client().echoAsync(stream)
+						: bench.clients().openAsync(ClientStyle.RAW_OBSERVER, Rpc.ECHO, stream);
+				requests.onNext(BenchService.PING.toBuilder().setProbe(probe.id()).build());
+				streams.add(stream);
 			}
-			if (side.registry().count(StreamSide.CLIENT) != 0) {
+			for (IdleStream stream : streams) {
+				Status status = stream.end.get(idle.plus(TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
+				Status.Code expected = stream.starter ? Status.Code.DEADLINE_EXCEEDED : Status.Code.CANCELLED;
+				if (status.getCode() != expected) {
+					throw new IllegalStateException("an idle stream ended " + status + ", expected " + expected);
+				}
+				long serverDone = stream.probe.cancelled().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+				long expiry = stream.firstAt + idle.toNanos();
+				Histogram[] target = histograms.get(stream.starter);
+				Latencies.record(target[0], stream.endAt - expiry);
+				Latencies.record(target[1], serverDone - expiry);
+				Latencies.record(target[2], Math.max(stream.endAt, serverDone) - expiry);
+			}
+			if (!side.registry().awaitEmpty(StreamSide.CLIENT, TIMEOUT)) {
 				throw new IllegalStateException("idle streams left in the registry after their timeout");
 			}
 		}
 		finally {
+			rawTimer.shutdownNow();
 			side.closeContext();
 			side.close();
 		}
 		bench.awaitQuiet(TIMEOUT);
-		String subject = "idle-timeout " + idle.toMillis() + "ms expiry to ";
-		add(results, subject + "client done, starter StreamObserver", client);
-		add(results, subject + "server cancel callback", server);
-		add(results, subject + "both sides done", both);
-		bench.log("cancellation: idle timeout %dms: both sides done p50=%.1fus p99=%.1fus after expiry (%s)",
+		String subject = "idle " + idle.toMillis() + "ms, expiry to ";
+		String[] ends = { "client done", "server cancel callback", "both sides done" };
+		for (int i = 0; i < ends.length; i++) {
+			Histogram raw = histograms.get(false)[i];
+			Histogram starter = histograms.get(true)[i];
+			for (double percentile : new double[] { 50, 99 }) {
+				results.add(new Results.Row(NAME, subject + ends[i] + ", async StreamObserver", "p" + (int) percentile,
+						"us", Latencies.micros(raw, percentile), Latencies.micros(starter, percentile), null,
+						(percentile == 50) ? "raw: the application's ScheduledExecutorService cancels at expiry; raw "
+								+ Latencies.summary(raw) + "; starter idle-timeout " + Latencies.summary(starter) : ""));
+			}
+		}
+		Histogram both = histograms.get(true)[2];
+		bench.log("cancellation: idle timeout %dms: starter both sides done p50=%.1fus p99=%.1fus after expiry (%s)",
 				idle.toMillis(), Latencies.micros(both, 50), Latencies.micros(both, 99), Latencies.summary(both));
 	}
 
-	private static void add(Results results, String subject, Histogram histogram) {
-		for (double percentile : new double[] { 50, 99 }) {
-			results.add(new Results.Row(NAME, subject, "p" + (int) percentile, "us", null,
-					Latencies.micros(histogram, percentile), null,
-					(percentile == 50) ? "grpc-java has no idle timeout; " + Latencies.summary(histogram) : ""));
+	/** Client done, server done, both done. */
+	private static Histogram[] newHistograms() {
+		return new Histogram[] { Latencies.histogram(), Latencies.histogram(), Latencies.histogram() };
+	}
+
+	/**
+	 * One stream left idle after its first response; for raw streams, cancels itself when the
+	 * timeout has passed since that response, as an application would with its own timer.
+	 */
+	private static final class IdleStream implements ClientResponseObserver<Ping, Ping> {
+
+		final boolean starter;
+
+		final ServerProbes.Probe probe;
+
+		final CompletableFuture<Status> end = new CompletableFuture<>();
+
+		private final ScheduledExecutorService timer;
+
+		private final Duration idle;
+
+		private ClientCallStreamObserver<Ping> requests;
+
+		volatile long firstAt;
+
+		volatile long endAt;
+
+		IdleStream(boolean starter, ServerProbes.Probe probe, ScheduledExecutorService timer, Duration idle) {
+			this.starter = starter;
+			this.probe = probe;
+			this.timer = timer;
+			this.idle = idle;
 		}
+
+		@Override
+		public void beforeStart(ClientCallStreamObserver<Ping> requestStream) {
+			this.requests = requestStream;
+		}
+
+		@Override
+		public void onNext(Ping value) {
+			this.firstAt = System.nanoTime();
+			if (this.timer != null) {
+				this.timer.schedule(() -> this.requests.cancel("idle", null), this.idle.toNanos(), TimeUnit.NANOSECONDS);
+			}
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			this.endAt = System.nanoTime();
+			this.end.complete(Status.fromThrowable(error));
+		}
+
+		@Override
+		public void onCompleted() {
+			this.endAt = System.nanoTime();
+			this.end.complete(Status.OK);
+		}
+
 	}
 
 	private enum Kind {
