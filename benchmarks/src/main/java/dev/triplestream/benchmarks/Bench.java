@@ -12,7 +12,8 @@ import dev.triplestream.stream.StreamSide;
 
 /**
  * What the scenarios share: the options, the loopback server, one raw channel and one starter
- * client side (both long-lived, like an application's), and the clients of the four styles on them.
+ * client side (both long-lived, like an application's), the clients of the four styles on them,
+ * and a second raw channel for the A/A control.
  */
 final class Bench implements AutoCloseable {
 
@@ -22,9 +23,13 @@ final class Bench implements AutoCloseable {
 
 	private final ManagedChannel rawChannel;
 
+	private final ManagedChannel controlChannel;
+
 	private final StarterClientSide starter;
 
 	private final Clients clients;
+
+	private final Clients controlClients;
 
 	private final PrintStream log;
 
@@ -37,6 +42,8 @@ final class Bench implements AutoCloseable {
 		this.rawChannel = this.loopback.newRawChannel();
 		this.starter = this.loopback.newStarterClientSide(Loopback.SETTINGS, options.grace());
 		this.clients = new Clients(this.rawChannel, this.starter.client());
+		this.controlChannel = this.loopback.newRawChannel();
+		this.controlClients = new Clients(this.controlChannel, null);
 	}
 
 	BenchOptions options() {
@@ -53,6 +60,11 @@ final class Bench implements AutoCloseable {
 
 	Clients clients() {
 		return this.clients;
+	}
+
+	/** Raw clients on a second plain channel, for the A/A control; see {@link Contender}. */
+	Clients controlClients() {
+		return this.controlClients;
 	}
 
 	/** Progress, on the log stream, with the time since start. */
@@ -79,7 +91,9 @@ final class Bench implements AutoCloseable {
 	public void close() throws InterruptedException {
 		this.starter.close();
 		this.rawChannel.shutdownNow();
+		this.controlChannel.shutdownNow();
 		this.rawChannel.awaitTermination(5, TimeUnit.SECONDS);
+		this.controlChannel.awaitTermination(5, TimeUnit.SECONDS);
 		this.loopback.close();
 	}
 

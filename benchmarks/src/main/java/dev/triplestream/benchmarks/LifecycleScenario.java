@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,39 +35,32 @@ final class LifecycleScenario implements Scenario {
 	public void run(Bench bench, Results results) throws Exception {
 		BenchOptions options = bench.options();
 		for (int workers : options.lifeWorkers()) {
-			Map<ClientStyle, long[]> totals = new EnumMap<>(ClientStyle.class);
-			Map<ClientStyle, List<String>> rounds = new EnumMap<>(ClientStyle.class);
+			Map<ClientStyle, List<Double>> rates = new EnumMap<>(ClientStyle.class);
 			for (ClientStyle style : ClientStyle.values()) {
-				totals.put(style, new long[2]);
-				rounds.put(style, new ArrayList<>());
+				rates.put(style, new ArrayList<>());
 			}
 			int allRounds = options.lifeWarmupRounds() + options.lifeRounds();
 			for (int round = 0; round < allRounds; round++) {
 				for (ClientStyle style : ClientStyle.order(round)) {
 					long[] window = measure(bench, style, workers);
 					if (round >= options.lifeWarmupRounds()) {
-						totals.get(style)[0] += window[0];
-						totals.get(style)[1] += window[1];
-						rounds.get(style).add(String.format(Locale.ROOT, "%.0f", window[0] / (window[1] / 1e9)));
+						rates.get(style).add(window[0] / (window[1] / 1e9));
 					}
 				}
 			}
 			for (ClientStyle.Family family : ClientStyle.Family.values()) {
-				double raw = rate(totals.get(family.raw()));
-				double starter = rate(totals.get(family.starter()));
+				double raw = Rounds.median(rates.get(family.raw()));
+				double starter = Rounds.median(rates.get(family.starter()));
 				bench.log("lifecycle: %d worker(s), %s: raw %.0f streams/s, starter %.0f streams/s (%.3f)", workers,
 						family.label(), raw, starter, starter / raw);
 				results.add(new Results.Row(NAME,
 						"open, 1 ping-pong, half-close, OK; " + workers + ((workers == 1) ? " worker, " : " workers, ")
 								+ family.label(),
-						"rate", "streams/s", raw, starter, null, "rounds raw " + String.join("/", rounds.get(family.raw()))
-								+ "; starter " + String.join("/", rounds.get(family.starter()))));
+						"rate, median round", "streams/s", raw, starter, null,
+						"rounds raw " + Rounds.describe(rates.get(family.raw())) + "; starter "
+								+ Rounds.describe(rates.get(family.starter()))));
 			}
 		}
-	}
-
-	private static double rate(long[] total) {
-		return (total[1] > 0) ? total[0] / (total[1] / 1e9) : 0;
 	}
 
 	/** Runs {@code workers} threads of one style for one round; returns {streams, nanos}. */
@@ -97,6 +89,11 @@ final class LifecycleScenario implements Scenario {
 		long nanos;
 		try {
 			Thread.sleep(bench.options().lifeSettle().toMillis());
+			// The window opens once streams complete: the first round of a cold JVM can take a while.
+			long deadline = System.nanoTime() + TIMEOUT.toNanos();
+			while (completed.sum() == 0 && failure.get() == null && System.nanoTime() - deadline < 0) {
+				Thread.sleep(5);
+			}
 			long startCount = completed.sum();
 			long start = System.nanoTime();
 			Thread.sleep(bench.options().lifeMeasure().toMillis());

@@ -1,6 +1,7 @@
 package dev.triplestream.benchmarks;
 
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,26 +32,28 @@ final class PingPongScenario implements Scenario {
 	@Override
 	public void run(Bench bench, Results results) throws Exception {
 		BenchOptions options = bench.options();
-		Map<ClientStyle, LockStep> streams = new EnumMap<>(ClientStyle.class);
-		for (ClientStyle style : ClientStyle.values()) {
-			streams.put(style, style.isAsync() ? new AsyncLockStep(bench.clients(), style)
-					: new BlockingLockStep(bench.clients().openBlocking(style, Rpc.ECHO)));
+		List<Contender> contenders = Contender.all(bench);
+		Map<Contender, LockStep> streams = new LinkedHashMap<>();
+		for (Contender contender : contenders) {
+			ClientStyle style = contender.style();
+			streams.put(contender, style.isAsync() ? new AsyncLockStep(contender.clients(), style)
+					: new BlockingLockStep(contender.clients().openBlocking(style, Rpc.ECHO)));
 		}
-		Map<ClientStyle, Histogram> histograms = new EnumMap<>(ClientStyle.class);
+		Map<Contender, Histogram> histograms = new LinkedHashMap<>();
 		try {
 			int warmupChunk = Math.max(1, options.pingWarmup() / 4);
 			for (int round = 0; round < 4; round++) {
-				for (ClientStyle style : ClientStyle.order(round)) {
-					streams.get(style).exchange(warmupChunk, Latencies.histogram());
+				for (Contender contender : Contender.order(contenders, round)) {
+					streams.get(contender).exchange(warmupChunk, Latencies.histogram());
 				}
 			}
-			bench.log("pingpong: warmed up (%d exchanges per style)", warmupChunk * 4);
-			for (ClientStyle style : ClientStyle.values()) {
-				histograms.put(style, Latencies.histogram());
+			bench.log("pingpong: warmed up (%d exchanges each)", warmupChunk * 4);
+			for (Contender contender : contenders) {
+				histograms.put(contender, Latencies.histogram());
 			}
 			for (int round = 0; round < options.pingRounds(); round++) {
-				for (ClientStyle style : ClientStyle.order(round)) {
-					streams.get(style).exchange(options.pingPerRound(), histograms.get(style));
+				for (Contender contender : Contender.order(contenders, round)) {
+					streams.get(contender).exchange(options.pingPerRound(), histograms.get(contender));
 				}
 			}
 		}
@@ -59,20 +62,31 @@ final class PingPongScenario implements Scenario {
 				stream.finish();
 			}
 		}
-		for (ClientStyle style : ClientStyle.values()) {
-			bench.log("pingpong: %s %s p50=%.1fus p99=%.1fus", style.label(), Latencies.summary(histograms.get(style)),
-					Latencies.micros(histograms.get(style), 50), Latencies.micros(histograms.get(style), 99));
+		for (Contender contender : contenders) {
+			Histogram histogram = histograms.get(contender);
+			bench.log("pingpong: %s %s p50=%.1fus p99=%.1fus", contender.label(), Latencies.summary(histogram),
+					Latencies.micros(histogram, 50), Latencies.micros(histogram, 99));
 		}
 		for (ClientStyle.Family family : ClientStyle.Family.values()) {
-			Histogram raw = histograms.get(family.raw());
-			Histogram starter = histograms.get(family.starter());
-			for (double percentile : PERCENTILES) {
-				Target target = (percentile < 99.9) ? Target.ratioAtMost(1.05) : null;
-				results.add(new Results.Row(NAME, "lock-step latency, " + family.label(), "p" + format(percentile),
-						"us", Latencies.micros(raw, percentile), Latencies.micros(starter, percentile), target,
-						(percentile == 50) ? "raw " + Latencies.summary(raw) + "; starter " + Latencies.summary(starter)
-								: ""));
+			add(results, "lock-step latency, " + family.label(),
+					histograms.get(Contender.of(contenders, family.raw())),
+					histograms.get(Contender.of(contenders, family.starter())), true);
+		}
+		add(results, "A/A control: raw StreamObserver vs raw StreamObserver on a second channel",
+				histograms.get(Contender.of(contenders, ClientStyle.RAW_OBSERVER)),
+				histograms.get(Contender.control(contenders)), false);
+	}
+
+	private static void add(Results results, String subject, Histogram raw, Histogram other, boolean targets) {
+		for (double percentile : PERCENTILES) {
+			Target target = (targets && percentile < 99.9) ? Target.ratioAtMost(1.05) : null;
+			String note = "";
+			if (percentile == 50) {
+				note = targets ? "raw " + Latencies.summary(raw) + "; starter " + Latencies.summary(other)
+						: "both columns are raw grpc-java: the spread between two identical clients on this machine";
 			}
+			results.add(new Results.Row(NAME, subject, "p" + format(percentile), "us", Latencies.micros(raw, percentile),
+					Latencies.micros(other, percentile), target, note));
 		}
 	}
 

@@ -2,9 +2,8 @@ package dev.triplestream.benchmarks;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,64 +43,62 @@ final class ThroughputScenario implements Scenario {
 	@Override
 	public void run(Bench bench, Results results) throws Exception {
 		BenchOptions options = bench.options();
+		List<Contender> contenders = Contender.all(bench);
 		for (Direction direction : Direction.values()) {
 			for (int streams : options.flowStreams()) {
-				Map<ClientStyle, List<Double>> rates = new EnumMap<>(ClientStyle.class);
-				Map<ClientStyle, long[]> totals = new EnumMap<>(ClientStyle.class);
-				for (ClientStyle style : ClientStyle.values()) {
-					rates.put(style, new ArrayList<>());
-					totals.put(style, new long[2]);
+				Map<Contender, List<Double>> rates = new LinkedHashMap<>();
+				for (Contender contender : contenders) {
+					rates.put(contender, new ArrayList<>());
 				}
 				int rounds = options.flowWarmupRounds() + options.flowRounds();
 				for (int round = 0; round < rounds; round++) {
-					boolean measured = round >= options.flowWarmupRounds();
-					for (ClientStyle style : ClientStyle.order(round)) {
-						long[] window = measure(bench, style, direction, streams);
-						if (measured) {
-							rates.get(style).add(window[0] / (window[1] / 1e9));
-							totals.get(style)[0] += window[0];
-							totals.get(style)[1] += window[1];
+					for (Contender contender : Contender.order(contenders, round)) {
+						long[] window = measure(bench, contender, direction, streams);
+						if (round >= options.flowWarmupRounds()) {
+							rates.get(contender).add(window[0] / (window[1] / 1e9));
 						}
 					}
 				}
+				String flow = direction.label + ", " + streams + ((streams == 1) ? " stream, " : " streams, ");
 				for (ClientStyle.Family family : ClientStyle.Family.values()) {
-					double raw = rate(totals.get(family.raw()));
-					double starter = rate(totals.get(family.starter()));
-					bench.log("throughput: %s, %d stream(s), %s: raw %.0f msg/s, starter %.0f msg/s (%.3f)",
-							direction.label, streams, family.label(), raw, starter, starter / raw);
-					results.add(new Results.Row(NAME,
-							direction.label + ", " + streams + ((streams == 1) ? " stream, " : " streams, ")
-									+ family.label(),
-							"rate", "msg/s", raw, starter, Target.ratioAtLeast(0.95),
-							"rounds raw " + rounds(rates.get(family.raw())) + "; starter "
-									+ rounds(rates.get(family.starter()))));
+					add(bench, results, flow + family.label(), rates.get(Contender.of(contenders, family.raw())),
+							rates.get(Contender.of(contenders, family.starter())), true);
 				}
+				add(bench, results, flow + "A/A control: raw StreamObserver vs raw StreamObserver on a second channel",
+						rates.get(Contender.of(contenders, ClientStyle.RAW_OBSERVER)),
+						rates.get(Contender.control(contenders)), false);
 			}
 		}
 	}
 
-	private static double rate(long[] total) {
-		return (total[1] > 0) ? total[0] / (total[1] / 1e9) : 0;
+	/** One row: the median round of each side; every round in the note. */
+	private static void add(Bench bench, Results results, String subject, List<Double> raw, List<Double> other,
+			boolean targets) {
+		double rawRate = Rounds.median(raw);
+		double otherRate = Rounds.median(other);
+		bench.log("throughput: %s: raw %.0f msg/s, %s %.0f msg/s (%.3f)", subject, rawRate,
+				targets ? "starter" : "control", otherRate, otherRate / rawRate);
+		results.add(new Results.Row(NAME, subject, "rate, median round", "msg/s", rawRate, otherRate,
+				targets ? Target.ratioAtLeast(0.95) : null, "rounds raw " + Rounds.describe(raw) + "; "
+						+ (targets ? "starter " : "control ") + Rounds.describe(other)));
 	}
 
-	private static String rounds(List<Double> rates) {
-		List<String> parts = new ArrayList<>();
-		for (double rate : rates) {
-			parts.add(String.format(Locale.ROOT, "%.0f", rate));
-		}
-		return String.join("/", parts);
-	}
-
-	/** Runs one style for one round; returns {messages, nanos} of the measurement window. */
-	private static long[] measure(Bench bench, ClientStyle style, Direction direction, int streams)
+	/** Runs one contender for one round; returns {messages, nanos} of the measurement window. */
+	private static long[] measure(Bench bench, Contender contender, Direction direction, int streams)
 			throws Exception {
 		BenchOptions options = bench.options();
-		Flow flow = style.isAsync() ? new AsyncFlow(bench, style, direction, streams)
-				: new BlockingFlow(bench, style, direction, streams);
+		Flow flow = contender.style().isAsync() ? new AsyncFlow(bench, contender, direction, streams)
+				: new BlockingFlow(bench, contender, direction, streams);
 		long messages;
 		long nanos;
 		try {
+			long initial = flow.delivered();
 			Thread.sleep(options.flowSettle().toMillis());
+			// The window opens once messages flow: the first round of a cold JVM can take a while.
+			long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+			while (flow.delivered() == initial && System.nanoTime() - deadline < 0) {
+				Thread.sleep(5);
+			}
 			long startCount = flow.delivered();
 			long start = System.nanoTime();
 			Thread.sleep(options.flowMeasure().toMillis());
@@ -116,7 +113,7 @@ final class ThroughputScenario implements Scenario {
 			bench.awaitQuiet(STOP_TIMEOUT);
 			long stopped = System.nanoTime() - stopping;
 			if (stopped > TimeUnit.SECONDS.toNanos(1)) {
-				bench.log("throughput: %s, %s, %d stream(s): ending the streams took %dms", style.label(),
+				bench.log("throughput: %s, %s, %d stream(s): ending the streams took %dms", contender.label(),
 						direction.label, streams, TimeUnit.NANOSECONDS.toMillis(stopped));
 			}
 		}
@@ -165,12 +162,12 @@ final class ThroughputScenario implements Scenario {
 
 		private final LongSupplier delivered;
 
-		AsyncFlow(Bench bench, ClientStyle style, Direction direction, int streams) {
+		AsyncFlow(Bench bench, Contender contender, Direction direction, int streams) {
 			BenchService service = bench.loopback().service();
 			this.delivered = (direction == Direction.UPLOAD) ? service::uploaded : this.received::sum;
 			for (int i = 0; i < streams; i++) {
 				Pump pump = new Pump(direction == Direction.UPLOAD, this.received);
-				StreamObserver<Ping> requests = bench.clients().openAsync(style, direction.rpc, pump);
+				StreamObserver<Ping> requests = contender.clients().openAsync(contender.style(), direction.rpc, pump);
 				if (direction == Direction.DOWNLOAD) {
 					requests.onNext(BenchService.PING);
 				}
@@ -275,11 +272,11 @@ final class ThroughputScenario implements Scenario {
 
 		private volatile boolean stopping;
 
-		BlockingFlow(Bench bench, ClientStyle style, Direction direction, int streams) {
+		BlockingFlow(Bench bench, Contender contender, Direction direction, int streams) {
 			BenchService service = bench.loopback().service();
 			this.delivered = (direction == Direction.UPLOAD) ? service::uploaded : this.received::sum;
 			for (int i = 0; i < streams; i++) {
-				BlockingStream stream = bench.clients().openBlocking(style, direction.rpc);
+				BlockingStream stream = contender.clients().openBlocking(contender.style(), direction.rpc);
 				Runnable loop = (direction == Direction.UPLOAD) ? () -> upload(stream) : () -> download(stream);
 				Thread thread = new Thread(() -> {
 					try {

@@ -62,7 +62,10 @@ class BenchmarkSmokeTest {
 		}
 		assertThat(this.results.rows(PingPongScenario.NAME)).extracting(Results.Row::metric)
 			.contains("p50", "p99", "p99.9");
-		assertThat(this.results.rows(ThroughputScenario.NAME)).hasSize(2 * 2 * 2);
+		// two directions, two stream counts, two style families and the A/A control
+		assertThat(this.results.rows(ThroughputScenario.NAME)).hasSize(2 * 2 * 3);
+		assertThat(this.results.rows(PingPongScenario.NAME)).filteredOn((row) -> row.subject().startsWith("A/A"))
+			.hasSize(3);
 	}
 
 	@Test
