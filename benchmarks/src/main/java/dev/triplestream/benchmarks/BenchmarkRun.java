@@ -1,10 +1,14 @@
 package dev.triplestream.benchmarks;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,7 +34,9 @@ final class BenchmarkRun {
 		Results results = new Results();
 		Runtime runtime = Runtime.getRuntime();
 		results.environment("started", Instant.now());
+		results.environment("cpu", cpuModel());
 		results.environment("cores", runtime.availableProcessors());
+		results.environment("load average at start", loadAverage());
 		results.environment("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
 		results.environment("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
 				+ System.getProperty("os.arch"));
@@ -50,8 +56,28 @@ final class BenchmarkRun {
 				}
 			}
 		}
+		results.environment("load average at end", loadAverage());
 		results.environment("duration", Duration.ofNanos(System.nanoTime() - started).toSeconds() + "s");
 		return results;
+	}
+
+	/** Other work on the machine shows in every figure; the load average says how much there was. */
+	private static String loadAverage() {
+		double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+		return (load >= 0) ? String.format(Locale.ROOT, "%.2f", load) : "unknown";
+	}
+
+	private static String cpuModel() {
+		try {
+			return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+				.filter((line) -> line.startsWith("model name"))
+				.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+				.findFirst()
+				.orElse(System.getProperty("os.arch"));
+		}
+		catch (IOException | RuntimeException ex) {
+			return System.getProperty("os.arch");
+		}
 	}
 
 }

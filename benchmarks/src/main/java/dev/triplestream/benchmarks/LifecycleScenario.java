@@ -2,7 +2,7 @@ package dev.triplestream.benchmarks;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,37 +34,44 @@ final class LifecycleScenario implements Scenario {
 	@Override
 	public void run(Bench bench, Results results) throws Exception {
 		BenchOptions options = bench.options();
+		List<Contender> contenders = Contender.all(bench);
 		for (int workers : options.lifeWorkers()) {
-			Map<ClientStyle, List<Double>> rates = new EnumMap<>(ClientStyle.class);
-			for (ClientStyle style : ClientStyle.values()) {
-				rates.put(style, new ArrayList<>());
+			Map<Contender, List<Double>> rates = new LinkedHashMap<>();
+			for (Contender contender : contenders) {
+				rates.put(contender, new ArrayList<>());
 			}
 			int allRounds = options.lifeWarmupRounds() + options.lifeRounds();
 			for (int round = 0; round < allRounds; round++) {
-				for (ClientStyle style : ClientStyle.order(round)) {
-					long[] window = measure(bench, style, workers);
+				for (Contender contender : Contender.order(contenders, round)) {
+					long[] window = measure(bench, contender, workers);
 					if (round >= options.lifeWarmupRounds()) {
-						rates.get(style).add(window[0] / (window[1] / 1e9));
+						rates.get(contender).add(window[0] / (window[1] / 1e9));
 					}
 				}
 			}
+			String cycle = "open, 1 ping-pong, half-close, OK; " + workers + ((workers == 1) ? " worker, " : " workers, ");
 			for (ClientStyle.Family family : ClientStyle.Family.values()) {
-				double raw = Rounds.median(rates.get(family.raw()));
-				double starter = Rounds.median(rates.get(family.starter()));
-				bench.log("lifecycle: %d worker(s), %s: raw %.0f streams/s, starter %.0f streams/s (%.3f)", workers,
-						family.label(), raw, starter, starter / raw);
-				results.add(new Results.Row(NAME,
-						"open, 1 ping-pong, half-close, OK; " + workers + ((workers == 1) ? " worker, " : " workers, ")
-								+ family.label(),
-						"rate, median round", "streams/s", raw, starter, null,
-						"rounds raw " + Rounds.describe(rates.get(family.raw())) + "; starter "
-								+ Rounds.describe(rates.get(family.starter()))));
+				add(bench, results, cycle + family.label(), rates.get(Contender.of(contenders, family.raw())),
+						rates.get(Contender.of(contenders, family.starter())), "starter");
 			}
+			add(bench, results, cycle + "A/A control: raw StreamObserver vs raw StreamObserver on a second channel",
+					rates.get(Contender.of(contenders, ClientStyle.RAW_OBSERVER)),
+					rates.get(Contender.control(contenders)), "control");
 		}
 	}
 
-	/** Runs {@code workers} threads of one style for one round; returns {streams, nanos}. */
-	private static long[] measure(Bench bench, ClientStyle style, int workers) throws Exception {
+	private static void add(Bench bench, Results results, String subject, List<Double> raw, List<Double> other,
+			String otherName) {
+		double rawRate = Rounds.median(raw);
+		double otherRate = Rounds.median(other);
+		bench.log("lifecycle: %s: raw %.0f streams/s, %s %.0f streams/s (%.3f)", subject, rawRate, otherName, otherRate,
+				otherRate / rawRate);
+		results.add(new Results.Row(NAME, subject, "rate, median round", "streams/s", rawRate, otherRate, null,
+				"rounds raw " + Rounds.describe(raw) + "; " + otherName + " " + Rounds.describe(other)));
+	}
+
+	/** Runs {@code workers} threads of one contender for one round; returns {streams, nanos}. */
+	private static long[] measure(Bench bench, Contender contender, int workers) throws Exception {
 		LongAdder completed = new LongAdder();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		AtomicBoolean stopping = new AtomicBoolean();
@@ -73,7 +80,7 @@ final class LifecycleScenario implements Scenario {
 			Thread thread = new Thread(() -> {
 				try {
 					while (!stopping.get()) {
-						cycle(bench.clients(), style);
+						cycle(contender.clients(), contender.style());
 						completed.increment();
 					}
 				}
@@ -110,7 +117,7 @@ final class LifecycleScenario implements Scenario {
 			}
 		}
 		if (failure.get() != null) {
-			throw new IllegalStateException(style.label() + ": a stream failed", failure.get());
+			throw new IllegalStateException(contender.label() + ": a stream failed", failure.get());
 		}
 		bench.awaitQuiet(TIMEOUT);
 		return new long[] { count, nanos };
