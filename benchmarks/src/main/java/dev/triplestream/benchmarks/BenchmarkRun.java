@@ -43,7 +43,9 @@ final class BenchmarkRun {
 		results.environment("max heap", (runtime.maxMemory() >> 20) + " MiB");
 		results.environment("jvm arguments", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
 		results.environment("grpc-java", io.grpc.Grpc.class.getPackage().getImplementationVersion());
-		results.environment("transport", "netty-shaded on loopback, plaintext; one server, one channel per client");
+		results.environment("transport", "netty-shaded " + Loopback.transportName() + " on loopback, plaintext; one server;"
+				+ " clients and server on separate event-loop groups of " + runtime.availableProcessors()
+				+ " threads; one channel per client");
 		results.environment("options", options.describe());
 		long started = System.nanoTime();
 		try (Bench bench = new Bench(options, log)) {
