@@ -3,6 +3,7 @@ package dev.triplestream.benchmarks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,7 +74,8 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 	/**
 	 * Reads the command line: {@code --quick}, {@code --smoke}, {@code --scenario=a,b},
 	 * {@code --time-factor=F}, {@code --grace=30s}, {@code --shutdown-streams=N},
-	 * {@code --scale-streams=N}, {@code --out=file.json}.
+	 * {@code --scale-streams=N}, {@code --flow-streams=1,64}, {@code --lifecycle-workers=1,16},
+	 * {@code --out=file.json}.
 	 * @throws IllegalArgumentException naming the argument at fault
 	 */
 	static BenchOptions parse(String... args) {
@@ -114,13 +116,20 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 			else if (arg.startsWith("--scale-streams=")) {
 				options = options.withScaleStreams(positiveInt(arg, value));
 			}
+			else if (arg.startsWith("--flow-streams=")) {
+				options = options.withFlowStreams(positiveInts(arg, value));
+			}
+			else if (arg.startsWith("--lifecycle-workers=")) {
+				options = options.withLifeWorkers(positiveInts(arg, value));
+			}
 			else if (arg.startsWith("--out=")) {
 				options = options.withOutput(Path.of(value));
 			}
 			else {
 				throw new IllegalArgumentException("unknown argument '" + arg + "'; known: --quick, --smoke,"
 						+ " --scenario=" + String.join(",", ALL) + ", --time-factor=F, --grace=30s,"
-						+ " --shutdown-streams=N, --scale-streams=N, --out=results.json");
+						+ " --shutdown-streams=N, --scale-streams=N, --flow-streams=1,64, --lifecycle-workers=1,16,"
+						+ " --out=results.json");
 			}
 		}
 		return options;
@@ -173,6 +182,22 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 				this.shutdownRepeats, this.grace, streams, this.output);
 	}
 
+	BenchOptions withFlowStreams(List<Integer> streams) {
+		return new BenchOptions(this.scenarios, this.pingWarmup, this.pingRounds, this.pingPerRound, streams,
+				this.flowWarmupRounds, this.flowRounds, this.flowSettle, this.flowMeasure, this.lifeWorkers,
+				this.lifeWarmupRounds, this.lifeRounds, this.lifeSettle, this.lifeMeasure, this.cancelWarmup,
+				this.cancelRounds, this.cancelPerRound, this.idleStreams, this.idleTimeout, this.shutdownStreams,
+				this.shutdownRepeats, this.grace, this.scaleStreams, this.output);
+	}
+
+	BenchOptions withLifeWorkers(List<Integer> workers) {
+		return new BenchOptions(this.scenarios, this.pingWarmup, this.pingRounds, this.pingPerRound, this.flowStreams,
+				this.flowWarmupRounds, this.flowRounds, this.flowSettle, this.flowMeasure, workers,
+				this.lifeWarmupRounds, this.lifeRounds, this.lifeSettle, this.lifeMeasure, this.cancelWarmup,
+				this.cancelRounds, this.cancelPerRound, this.idleStreams, this.idleTimeout, this.shutdownStreams,
+				this.shutdownRepeats, this.grace, this.scaleStreams, this.output);
+	}
+
 	BenchOptions withOutput(Path output) {
 		return new BenchOptions(this.scenarios, this.pingWarmup, this.pingRounds, this.pingPerRound, this.flowStreams,
 				this.flowWarmupRounds, this.flowRounds, this.flowSettle, this.flowMeasure, this.lifeWorkers,
@@ -218,6 +243,14 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 			// reported below
 		}
 		throw new IllegalArgumentException(arg + ": expected a positive number");
+	}
+
+	private static List<Integer> positiveInts(String arg, String value) {
+		List<Integer> values = new ArrayList<>();
+		for (String part : value.split(",")) {
+			values.add(positiveInt(arg, part.trim()));
+		}
+		return List.copyOf(values);
 	}
 
 	private static int positiveInt(String arg, String value) {

@@ -44,8 +44,8 @@ final class BenchmarkRun {
 		results.environment("jvm arguments", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
 		results.environment("grpc-java", io.grpc.Grpc.class.getPackage().getImplementationVersion());
 		results.environment("transport", "netty-shaded " + Loopback.transportName() + " on loopback, plaintext; one server;"
-				+ " clients and server on separate event-loop groups of " + runtime.availableProcessors()
-				+ " threads; one channel per client");
+				+ " clients and server on separate event-loop groups of " + Loopback.EVENT_LOOP_THREADS
+				+ " thread(s) each; one channel per client");
 		results.environment("options", options.describe());
 		long started = System.nanoTime();
 		try (Bench bench = new Bench(options, log)) {
