@@ -47,6 +47,12 @@ final class ClientMethod {
 
 	private final TimeoutSetting idleTimeout;
 
+	/** What leak reports and the streams endpoint say opened a call: {@code Client.method()}. */
+	private final String openedBy;
+
+	/** Shared by every call of this method unless each captures its own stack (paranoid). */
+	private final OpeningSite site;
+
 	private ClientMethod(Shape shape, MethodDescriptor<Object, Object> descriptor, String name,
 			TimeoutSetting deadline, TimeoutSetting idleTimeout) {
 		this.shape = shape;
@@ -54,6 +60,8 @@ final class ClientMethod {
 		this.name = name;
 		this.deadline = deadline;
 		this.idleTimeout = idleTimeout;
+		this.openedBy = name + "()";
+		this.site = new OpeningSite(this.openedBy, null);
 	}
 
 	/**
@@ -146,8 +154,9 @@ final class ClientMethod {
 	 */
 	@SuppressWarnings("unchecked")
 	Object invoke(Channel channel, ClientStreams streams, Object[] args) {
-		CallOptions options = CallOptions.DEFAULT.withOption(OpeningSite.KEY,
-				OpeningSite.of(this.name + "()", streams.leakDetection()));
+		OpeningSite site = (streams.leakDetection() == LeakDetection.PARANOID)
+				? OpeningSite.of(this.openedBy, LeakDetection.PARANOID) : this.site;
+		CallOptions options = CallOptions.DEFAULT.withOption(OpeningSite.KEY, site);
 		if (this.deadline != null) {
 			options = options.withOption(StreamLifecycleInterceptor.DEADLINE, this.deadline);
 		}
