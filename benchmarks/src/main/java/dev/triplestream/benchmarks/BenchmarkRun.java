@@ -46,6 +46,7 @@ final class BenchmarkRun {
 		results.environment("transport", "netty-shaded " + Loopback.transportName() + " on loopback, plaintext; one server;"
 				+ " clients and server on separate event-loop groups of " + Loopback.EVENT_LOOP_THREADS
 				+ " thread(s) each; one channel per client");
+		results.environment("starter client side", Loopback.STARTER + " (closed by " + Loopback.starterClose() + ")");
 		results.environment("options", options.describe());
 		long started = System.nanoTime();
 		try (Bench bench = new Bench(options, log)) {

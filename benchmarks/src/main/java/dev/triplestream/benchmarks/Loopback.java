@@ -52,6 +52,12 @@ final class Loopback implements AutoCloseable {
 			new TimeoutSetting(Duration.ofMinutes(5), "benchmark idle-timeout"),
 			new TimeoutSetting(Duration.ofSeconds(5), "benchmark close-timeout"));
 
+	/**
+	 * How the starter's client side is built: {@code spring} (an application context per client
+	 * side, the default) or {@code direct} (the runtime classes wired by hand).
+	 */
+	static final String STARTER = System.getProperty("bench.starter", "spring");
+
 	/** Event loop threads per side; see the class comment. */
 	static final int EVENT_LOOP_THREADS = Integer.getInteger("bench.event-loop-threads", 1);
 
@@ -87,15 +93,26 @@ final class Loopback implements AutoCloseable {
 		return this.service;
 	}
 
+	/**
+	 * The server's address as a grpc-java target: the IP literal, so that resolving it takes no
+	 * look-up and cannot pick an address the server does not listen on.
+	 */
 	String target() {
-		return this.address.getHostString() + ":" + this.address.getPort();
+		return this.address.getAddress().getHostAddress() + ":" + this.address.getPort();
 	}
 
 	/** The settings every benchmark channel shares. */
 	NettyChannelBuilder channelBuilder() {
-		return NettyChannelBuilder.forAddress(this.address)
-			.usePlaintext()
-			.eventLoopGroup(this.clientLoops)
+		return applyTransport(NettyChannelBuilder.forAddress(this.address).usePlaintext());
+	}
+
+	/**
+	 * The client transport every benchmark channel shares: the client event-loop group and its
+	 * channel type, and the client executor. A channel built by the Spring context gets these
+	 * through a {@code TripleChannelBuilderCustomizer}.
+	 */
+	NettyChannelBuilder applyTransport(NettyChannelBuilder builder) {
+		return builder.eventLoopGroup(this.clientLoops)
 			.channelType(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
 			.executor(this.clientExecutor);
 	}
@@ -105,16 +122,17 @@ final class Loopback implements AutoCloseable {
 	}
 
 	/**
-	 * A starter client side on a channel of its own.
-	 * <p>
-	 * SPRING-CONTEXT VARIANT: once the auto-configuration is merged, add a {@link StarterClientSide}
-	 * that starts a {@code SpringApplication} with {@code triple.client.channels.bench} pointing at
-	 * {@link #target()}, takes the {@link BenchClient} and {@code StreamRegistry} beans from it, and
-	 * implements {@code closeContext()} as {@code context.close()}; choose it here (for example with
-	 * a {@code --starter=spring} option). The shutdown scenario then measures the real context close.
+	 * A starter client side on a channel of its own: by default an application context of its own
+	 * ({@link SpringStarterClientSide}), whose close is a real {@code context.close()}; with
+	 * {@code -Dbench.starter=direct} the runtime classes wired by hand ({@link DirectStarterClientSide}).
 	 */
 	StarterClientSide newStarterClientSide(StreamSettings settings, Duration gracePeriod) {
-		return new DirectStarterClientSide(channelBuilder(), target(), settings, gracePeriod);
+		return switch (STARTER) {
+			case "spring" -> new SpringStarterClientSide(this, settings, gracePeriod);
+			case "direct" -> new DirectStarterClientSide(channelBuilder(), target(), settings, gracePeriod);
+			default -> throw new IllegalArgumentException(
+					"-Dbench.starter: expected 'spring' or 'direct', not '" + STARTER + "'");
+		};
 	}
 
 	/** Waits until every server handler has ended. */
@@ -137,6 +155,12 @@ final class Loopback implements AutoCloseable {
 		this.clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
 		this.serverWorkers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
 		this.serverBoss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+	}
+
+	/** What closing the starter's client side is, for the results. */
+	static String starterClose() {
+		return STARTER.equals("direct") ? "ClientStreams.drain() and channel close, wired by hand"
+				: "ConfigurableApplicationContext.close()";
 	}
 
 	static String transportName() {

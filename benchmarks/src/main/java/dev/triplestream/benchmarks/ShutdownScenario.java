@@ -20,8 +20,10 @@ import dev.triplestream.benchmarks.v1.Ping;
 /**
  * Scenario 5: closing the application with open streams.
  * <p>
- * The starter: {@link StarterClientSide#closeContext()}, which half-closes every client stream,
- * waits up to the grace period for them to end, cancels the rest, then closes the channel. Against
+ * The starter: {@link StarterClientSide#closeContext()}, by default a real
+ * {@code ConfigurableApplicationContext.close()} ({@link SpringStarterClientSide}), which half-closes
+ * every client stream, waits up to the grace period for them to end, cancels the rest, then closes
+ * the channel. Against
  * it, a plain grpc-java channel closed the way other Spring starters close theirs:
  * {@code shutdown()}, {@code awaitTermination(grace)}, {@code shutdownNow()}. That sends no
  * half-close, so even streams whose server would complete at once wait out the grace period and
@@ -90,7 +92,8 @@ final class ShutdownScenario implements Scenario {
 			results.add(new Results.Row(NAME, streams + " streams, server completes on half-close, " + family.label(),
 					"context close", "ms", millis(raw.total), millis(starter.total),
 					Target.starterBelow(500, "starter < 500 ms"),
-					rawPattern + ": " + raw.describeStatuses() + "; starter: " + starter.describeStatuses()
+					rawPattern + ": " + raw.describeStatuses() + "; starter (" + Loopback.starterClose() + "): "
+							+ starter.describeStatuses()
 							+ ", drain " + format(starter.drain) + ((starters.size() > 1) ? ", runs " + runs(starters) : "")));
 		}
 		for (ClientStyle.Family family : ClientStyle.Family.values()) {
@@ -98,8 +101,8 @@ final class ShutdownScenario implements Scenario {
 			Outcome starter = find(slow, family.starter(), Rpc.HOLD).outcome;
 			results.add(new Results.Row(NAME, streams + " streams, server never completes, " + family.label(),
 					"context close", "ms", millis(raw.total), millis(starter.total), null,
-					rawPattern + ": " + raw.describeStatuses() + "; starter (grace " + TimeoutFormat.of(options.grace())
-							+ " then cancel): " + starter.describeStatuses() + ", drain " + format(starter.drain)));
+					rawPattern + ": " + raw.describeStatuses() + "; starter (" + Loopback.starterClose() + ", grace "
+							+ TimeoutFormat.of(options.grace()) + " then cancel): " + starter.describeStatuses() + ", drain " + format(starter.drain)));
 		}
 	}
 

@@ -8,9 +8,9 @@ import dev.triplestream.stream.StreamRegistry;
  * The client side of an application that uses the starter: its {@link BenchClient}, the registry
  * of its open streams, and what closing the application context does to them.
  * <p>
- * Only {@link DirectStarterClientSide} exists today: it wires the runtime classes by hand, the way
- * the auto-configuration will. A variant backed by a real Spring application context belongs beside
- * it, created in {@link Loopback#newStarterClientSide}; see the note there.
+ * Two variants, chosen in {@link Loopback#newStarterClientSide}: {@link SpringStarterClientSide}, a
+ * real Spring application context (the default), and {@link DirectStarterClientSide}, the runtime
+ * classes wired by hand the way the auto-configuration wires them.
  */
 interface StarterClientSide extends AutoCloseable {
 
@@ -19,7 +19,7 @@ interface StarterClientSide extends AutoCloseable {
 	StreamRegistry registry();
 
 	/**
-	 * Does what closing the application context does to the client side: drains the client
+	 * Closes the application context, or does what that does to the client side: drains the client
 	 * streams (phase CLIENT_STREAMS), then closes the channel (phase CHANNELS).
 	 */
 	ContextClose closeContext() throws InterruptedException;
@@ -30,8 +30,8 @@ interface StarterClientSide extends AutoCloseable {
 
 	/**
 	 * How long closing the context took.
-	 * @param drain the client-stream drain
-	 * @param total the drain and the channel close
+	 * @param drain the client-stream drain, from the start of the close; null if not observed
+	 * @param total the whole close, the drain and the channel close included
 	 */
 	record ContextClose(Duration drain, Duration total) {
 

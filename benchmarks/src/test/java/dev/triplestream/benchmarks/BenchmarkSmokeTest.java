@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs every scenario with tiny sizes (seconds in all), so that the benchmark cannot rot: the
  * harness must still work against the current runtime and produce sane figures. The figures
- * themselves are not judged here; the full run does that.
+ * themselves are not judged here; the full run does that. The starter side is the default one, an
+ * application context per client side, so the shutdown rows are real context closes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BenchmarkSmokeTest {
@@ -96,7 +97,7 @@ class BenchmarkSmokeTest {
 		assertThat(cooperative).hasSize(2);
 		for (Results.Row row : cooperative) {
 			assertThat(row.note()).as(row.toString())
-				.contains("starter: OK x" + streams)
+				.contains("starter (ConfigurableApplicationContext.close()): OK x" + streams)
 				.contains("shutdownNow(): UNAVAILABLE x" + streams);
 			assertThat(row.raw()).as(row.toString()).isGreaterThanOrEqualTo(graceMillis);
 			assertThat(row.starter()).as(row.toString()).isLessThan(graceMillis);
@@ -106,7 +107,9 @@ class BenchmarkSmokeTest {
 			.toList();
 		assertThat(stubborn).hasSize(2);
 		for (Results.Row row : stubborn) {
-			assertThat(row.note()).as(row.toString()).contains("CANCELLED x" + streams);
+			assertThat(row.note()).as(row.toString())
+				.contains("starter (ConfigurableApplicationContext.close(), grace")
+				.contains("CANCELLED x" + streams);
 			assertThat(row.starter()).as(row.toString()).isGreaterThanOrEqualTo(graceMillis);
 		}
 	}
