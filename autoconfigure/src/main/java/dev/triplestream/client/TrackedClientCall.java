@@ -45,6 +45,9 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	private final long id;
 
+	/** Whether an idle timeout applies, so that messages must move the activity clock. */
+	private final boolean idleClock;
+
 	private final Object lock = new Object();
 
 	private Instant startedAt;
@@ -86,6 +89,7 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 		this.deadlineSetting = deadlineSetting;
 		this.openedAt = openedAt;
 		this.id = streams.registry().nextId();
+		this.idleClock = settings.idleTimeout().isSet() && method.getType() != MethodDescriptor.MethodType.UNARY;
 	}
 
 	@Override
@@ -100,8 +104,7 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 		}
 		// A unary call is not a stream: its deadline bounds it, and a server that takes longer than
 		// the idle timeout to compute one answer is not idle.
-		if (this.settings.idleTimeout().isSet() && this.method.getType() != MethodDescriptor.MethodType.UNARY
-				&& !this.done) {
+		if (this.idleClock && !this.done) {
 			scheduleIdleCheck(this.settings.idleTimeout().value().toNanos());
 		}
 	}
@@ -159,7 +162,9 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 			this.delegate.sendMessage(message);
 		}
 		this.messagesSent++;
-		this.lastActivityNanos = System.nanoTime();
+		if (this.idleClock) {
+			this.lastActivityNanos = System.nanoTime();
+		}
 	}
 
 	@Override
@@ -370,8 +375,12 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 		}
 
 		private void markActive() {
-			TrackedClientCall.this.lastActivityNanos = System.nanoTime();
-			TrackedClientCall.this.established = true;
+			if (TrackedClientCall.this.idleClock) {
+				TrackedClientCall.this.lastActivityNanos = System.nanoTime();
+			}
+			if (!TrackedClientCall.this.established) {
+				TrackedClientCall.this.established = true;
+			}
 		}
 
 	}
