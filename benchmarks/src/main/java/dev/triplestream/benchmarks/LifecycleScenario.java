@@ -2,7 +2,6 @@ package dev.triplestream.benchmarks;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,19 +35,8 @@ final class LifecycleScenario implements Scenario {
 		BenchOptions options = bench.options();
 		List<Contender> contenders = Contender.all(bench);
 		for (int workers : options.lifeWorkers()) {
-			Map<Contender, List<Double>> rates = new LinkedHashMap<>();
-			for (Contender contender : contenders) {
-				rates.put(contender, new ArrayList<>());
-			}
-			int allRounds = options.lifeWarmupRounds() + options.lifeRounds();
-			for (int round = 0; round < allRounds; round++) {
-				for (Contender contender : Contender.order(contenders, round)) {
-					long[] window = measure(bench, contender, workers);
-					if (round >= options.lifeWarmupRounds()) {
-						rates.get(contender).add(window[0] / (window[1] / 1e9));
-					}
-				}
-			}
+			Map<Contender, List<Double>> rates = Rounds.interleaved(contenders, options.lifeWarmupRounds(),
+					options.lifeRounds(), (contender) -> measure(bench, contender, workers));
 			String cycle = "open, 1 ping-pong, half-close, OK; " + workers + ((workers == 1) ? " worker, " : " workers, ");
 			for (ClientStyle.Family family : ClientStyle.Family.values()) {
 				add(bench, results, cycle + family.label(), rates.get(Contender.of(contenders, family.raw())),

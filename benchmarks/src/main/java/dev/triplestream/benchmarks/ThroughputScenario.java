@@ -2,7 +2,6 @@ package dev.triplestream.benchmarks;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,19 +45,8 @@ final class ThroughputScenario implements Scenario {
 		List<Contender> contenders = Contender.all(bench);
 		for (Direction direction : Direction.values()) {
 			for (int streams : options.flowStreams()) {
-				Map<Contender, List<Double>> rates = new LinkedHashMap<>();
-				for (Contender contender : contenders) {
-					rates.put(contender, new ArrayList<>());
-				}
-				int rounds = options.flowWarmupRounds() + options.flowRounds();
-				for (int round = 0; round < rounds; round++) {
-					for (Contender contender : Contender.order(contenders, round)) {
-						long[] window = measure(bench, contender, direction, streams);
-						if (round >= options.flowWarmupRounds()) {
-							rates.get(contender).add(window[0] / (window[1] / 1e9));
-						}
-					}
-				}
+				Map<Contender, List<Double>> rates = Rounds.interleaved(contenders, options.flowWarmupRounds(),
+						options.flowRounds(), (contender) -> measure(bench, contender, direction, streams));
 				String flow = direction.label + ", " + streams + ((streams == 1) ? " stream, " : " streams, ");
 				for (ClientStyle.Family family : ClientStyle.Family.values()) {
 					add(bench, results, flow + family.label(), rates.get(Contender.of(contenders, family.raw())),
