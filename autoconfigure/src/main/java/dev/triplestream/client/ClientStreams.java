@@ -103,7 +103,7 @@ public class ClientStreams implements AutoCloseable {
 		if (open.isEmpty()) {
 			return;
 		}
-		open.forEach(TrackedStream::halfClose);
+		open.forEach((stream) -> guarded(stream, "half-close", stream::halfClose));
 		boolean interrupted = false;
 		try {
 			this.registry.awaitEmpty(StreamSide.CLIENT, this.gracePeriod);
@@ -114,7 +114,7 @@ public class ClientStreams implements AutoCloseable {
 		List<TrackedStream> stubborn = this.registry.streams(StreamSide.CLIENT);
 		Status status = Status.CANCELLED.withDescription(SHUTTING_DOWN + " (the stream did not end within "
 				+ TimeoutSetting.format(this.gracePeriod) + ", triple.client.shutdown.grace-period)");
-		stubborn.forEach((stream) -> stream.cancel(status));
+		stubborn.forEach((stream) -> guarded(stream, "cancel", () -> stream.cancel(status)));
 		try {
 			// Cancellation completes locally; this wait only lets the listeners run.
 			this.registry.awaitEmpty(StreamSide.CLIENT, Duration.ofSeconds(1));
@@ -128,6 +128,16 @@ public class ClientStreams implements AutoCloseable {
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 		logger.info("Client stream drain: " + (open.size() - stubborn.size()) + " of " + open.size()
 				+ " streams completed after half-close, " + stubborn.size() + " cancelled, in " + millis + " ms");
+	}
+
+	/** One stream's failure must not stop the drain of the others. */
+	private static void guarded(TrackedStream stream, String action, Runnable operation) {
+		try {
+			operation.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Client stream drain: could not " + action + " " + stream + "; draining the others", ex);
+		}
 	}
 
 	/** Stops the timer thread. */

@@ -224,6 +224,110 @@ class ClientStreamsDrainTests {
 	}
 
 	/** Acknowledges the first message; on half-close, "cooperative" streams complete, others never do. */
+	@Test
+	void aStreamThatFailsToHalfCloseDoesNotStopTheDrainOfTheOthers() throws Exception {
+		this.fixture = ClientFixture.inProcess().gracePeriod("5s").service(new HalfCooperativeChat()).start();
+		ChatClient client = this.fixture.client(ChatClient.class);
+		BidiStream<EchoRequest, EchoResponse> stream = client.chat();
+		stream.send(request("cooperative", 1));
+		assertThat(stream.receive().getText()).isEqualTo("ack");
+		// A stream whose controls throw, as a broken implementation of TrackedStream would; it is
+		// registered first, so the drain meets it before the real one.
+		FailingStream failing = new FailingStream(this.fixture.registry().nextId() - 1_000_000);
+		this.fixture.registry().add(failing);
+		Thread drain = new Thread(() -> this.fixture.streams().drain());
+		try {
+			drain.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> stream.isDone());
+			assertThat(stream.status().getCode()).isEqualTo(Status.Code.OK);
+			assertThat(failing.halfCloseAttempts.get()).isEqualTo(1);
+		}
+		finally {
+			this.fixture.registry().remove(failing);
+			drain.join(Duration.ofSeconds(10).toMillis());
+		}
+		assertThat(drain.isAlive()).isFalse();
+	}
+
+	/** A registered stream whose half-close and cancel throw. */
+	private static final class FailingStream implements dev.triplestream.stream.TrackedStream {
+
+		private final long id;
+
+		final java.util.concurrent.atomic.AtomicInteger halfCloseAttempts = new java.util.concurrent.atomic.AtomicInteger();
+
+		FailingStream(long id) {
+			this.id = id;
+		}
+
+		@Override
+		public long id() {
+			return this.id;
+		}
+
+		@Override
+		public dev.triplestream.stream.StreamSide side() {
+			return dev.triplestream.stream.StreamSide.CLIENT;
+		}
+
+		@Override
+		public String origin() {
+			return "broken";
+		}
+
+		@Override
+		public String fullMethodName() {
+			return "test.Broken/Stream";
+		}
+
+		@Override
+		public io.grpc.MethodDescriptor.MethodType type() {
+			return io.grpc.MethodDescriptor.MethodType.BIDI_STREAMING;
+		}
+
+		@Override
+		public String peer() {
+			return "nowhere";
+		}
+
+		@Override
+		public java.time.Instant startedAt() {
+			return java.time.Instant.now();
+		}
+
+		@Override
+		public long messagesSent() {
+			return 0;
+		}
+
+		@Override
+		public long messagesReceived() {
+			return 0;
+		}
+
+		@Override
+		public boolean isHalfClosed() {
+			return false;
+		}
+
+		@Override
+		public String openedAt() {
+			return null;
+		}
+
+		@Override
+		public void halfClose() {
+			this.halfCloseAttempts.incrementAndGet();
+			throw new IllegalStateException("broken half-close");
+		}
+
+		@Override
+		public void cancel(Status status) {
+			throw new IllegalStateException("broken cancel");
+		}
+
+	}
+
 	private final class HalfCooperativeChat extends EchoServiceGrpc.EchoServiceImplBase {
 
 		@Override
