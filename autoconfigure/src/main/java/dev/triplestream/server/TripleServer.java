@@ -578,7 +578,13 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware, Applicati
 		}
 		int ended = 0;
 		for (TrackedStream stream : this.registry.streams(StreamSide.SERVER)) {
-			stream.cancel(Status.UNAVAILABLE.withDescription(SHUTDOWN_DESCRIPTION));
+			try {
+				stream.cancel(Status.UNAVAILABLE.withDescription(SHUTDOWN_DESCRIPTION));
+			}
+			catch (RuntimeException ex) {
+				// One call's failure must not keep the others open.
+				logger.warn("Triple server drain: could not end " + stream + "; ending the others", ex);
+			}
 			ended++;
 		}
 		try {
