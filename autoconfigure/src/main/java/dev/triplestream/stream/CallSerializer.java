@@ -1,0 +1,77 @@
+package dev.triplestream.stream;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs operations on a call one at a time, in order, without holding a lock while they run.
+ * <p>
+ * grpc-java's {@code ClientCall} and {@code ServerCall} are not thread-safe, yet the application's
+ * sender, a timer, the drain and an operator may all act on one call; and a transport may call back
+ * into application code on the thread that is calling into the call. A lock around each operation
+ * would be held across those callbacks. Here, the thread that finds the call free runs its operation
+ * at once (the common case costs one compare-and-set each way, and allocates nothing); a thread that
+ * finds it busy, including the busy thread itself when a callback re-enters, queues its operation,
+ * and whoever is running runs it next, before letting go. Like grpc's {@code SynchronizationContext},
+ * but with an allocation-free fast path for the sender.
+ */
+public final class CallSerializer {
+
+	private final AtomicReference<Thread> owner = new AtomicReference<>();
+
+	private final Queue<Runnable> queued = new ConcurrentLinkedQueue<>();
+
+	/**
+	 * Tries to take the call for the current thread, for an operation run without allocating:
+	 * {@code if (serializer.tryEnter()) { try { op } finally { serializer.exit(); } } else
+	 * serializer.execute(op)}.
+	 */
+	public boolean tryEnter() {
+		return this.queued.isEmpty() && this.owner.compareAndSet(null, Thread.currentThread());
+	}
+
+	/** Lets go of the call after {@link #tryEnter()}, running what others queued meanwhile. */
+	public void exit() {
+		this.owner.set(null);
+		if (!this.queued.isEmpty()) {
+			drain();
+		}
+	}
+
+	/**
+	 * Runs {@code operation} now if the call is free, else after the operations before it, on the
+	 * thread that holds the call then. An operation that throws is rethrown to its caller when run
+	 * at once; when queued, the exception is lost to the caller and the next operations still run.
+	 */
+	public void execute(Runnable operation) {
+		this.queued.add(operation);
+		drain();
+	}
+
+	private void drain() {
+		while (!this.queued.isEmpty() && this.owner.compareAndSet(null, Thread.currentThread())) {
+			RuntimeException failure = null;
+			try {
+				Runnable next;
+				while ((next = this.queued.poll()) != null) {
+					try {
+						next.run();
+					}
+					catch (RuntimeException ex) {
+						if (failure == null) {
+							failure = ex;
+						}
+					}
+				}
+			}
+			finally {
+				this.owner.set(null);
+			}
+			if (failure != null && this.queued.isEmpty()) {
+				throw failure;
+			}
+		}
+	}
+
+}
