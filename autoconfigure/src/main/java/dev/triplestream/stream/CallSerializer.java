@@ -4,6 +4,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * Runs operations on a call one at a time, in order, without holding a lock while they run.
  * <p>
@@ -17,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * but with an allocation-free fast path for the sender.
  */
 public final class CallSerializer {
+
+	private static final Log logger = LogFactory.getLog(CallSerializer.class);
 
 	private final AtomicReference<Thread> owner = new AtomicReference<>();
 
@@ -41,8 +46,8 @@ public final class CallSerializer {
 
 	/**
 	 * Runs {@code operation} now if the call is free, else after the operations before it, on the
-	 * thread that holds the call then. An operation that throws is rethrown to its caller when run
-	 * at once; when queued, the exception is lost to the caller and the next operations still run.
+	 * thread that holds the call then. An operation that throws is logged and does not stop the
+	 * next ones: callers that must see a failure use {@link #tryEnter()}.
 	 */
 	public void execute(Runnable operation) {
 		this.queued.add(operation);
@@ -51,7 +56,6 @@ public final class CallSerializer {
 
 	private void drain() {
 		while (!this.queued.isEmpty() && this.owner.compareAndSet(null, Thread.currentThread())) {
-			RuntimeException failure = null;
 			try {
 				Runnable next;
 				while ((next = this.queued.poll()) != null) {
@@ -59,17 +63,12 @@ public final class CallSerializer {
 						next.run();
 					}
 					catch (RuntimeException ex) {
-						if (failure == null) {
-							failure = ex;
-						}
+						logger.warn("An operation on a call failed", ex);
 					}
 				}
 			}
 			finally {
 				this.owner.set(null);
-			}
-			if (failure != null && this.queued.isEmpty()) {
-				throw failure;
 			}
 		}
 	}
