@@ -1,5 +1,7 @@
 package dev.triplestream.server;
 
+import java.util.concurrent.TimeUnit;
+
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
@@ -38,6 +40,13 @@ final class CallEndTracer extends ServerStreamTracer {
 	static final String CLIENT_CANCEL_DESCRIPTION = "RST_STREAM received for code 8";
 
 	private static final String RESET_DESCRIPTION = "RST_STREAM received for code ";
+
+	/**
+	 * How close to its deadline a stream's reset counts as the deadline. The server's deadline runs
+	 * from when the call's headers arrived, so a client's reset at its own deadline arrives a little
+	 * before the server's: by how much the headers were delayed more than the reset.
+	 */
+	static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
 	private static final Context.Key<CallEndTracer> KEY = Context.key("triplestream.call-end-tracer");
 
@@ -79,8 +88,9 @@ final class CallEndTracer extends ServerStreamTracer {
 	 * Why a stream ended that its handler did not close, from the status the transport reported and
 	 * the call's deadline (null when it has none).
 	 * <ul>
-	 * <li>the deadline, when it has passed: a client at its deadline resets the stream at about the
-	 * time the server's own deadline timer fires, and either may come first;</li>
+	 * <li>the deadline, when it has passed or is less than {@link #DEADLINE_SLACK_NANOS} away: a
+	 * client at its deadline resets the stream at about the time the server's own deadline timer
+	 * fires, and either may come first;</li>
 	 * <li>a cancellation by the client's application: RST_STREAM with CANCEL over the network, any
 	 * {@code CANCELLED} in-process;</li>
 	 * <li>otherwise the peer is gone: a lost connection ({@code UNAVAILABLE}), another reset code, a
@@ -91,7 +101,8 @@ final class CallEndTracer extends ServerStreamTracer {
 		if (status.isOk()) {
 			return EndReason.COMPLETED;
 		}
-		if (status.getCode() == Status.Code.DEADLINE_EXCEEDED || (deadline != null && deadline.isExpired())) {
+		if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+				|| (deadline != null && deadline.timeRemaining(TimeUnit.NANOSECONDS) < DEADLINE_SLACK_NANOS)) {
 			return EndReason.DEADLINE;
 		}
 		if (status.getCode() == Status.Code.CANCELLED) {
