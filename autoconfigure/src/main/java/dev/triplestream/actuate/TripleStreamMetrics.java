@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import dev.triplestream.stream.EndReason;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
@@ -20,6 +22,9 @@ import dev.triplestream.stream.TrackedStream;
  * <li>{@code triple.streams} (timer, tags {@code side}, {@code method}, {@code status}): how long
  * each stream lived, by how it ended ({@code status} is the gRPC code, such as {@code OK} or
  * {@code DEADLINE_EXCEEDED});</li>
+ * <li>{@code triple.streams.ended} (counter, tags {@code side}, {@code method}, {@code reason}):
+ * every stream that ended, once, by its {@link EndReason} ({@code completed}, {@code idle-timeout},
+ * {@code shutdown-cancelled}...), cancelled and timed-out ones included;</li>
  * <li>{@code triple.streams.messages} (distribution summary, tags {@code side}, {@code method},
  * {@code direction} = {@code sent}/{@code received}): messages per stream.</li>
  * </ul>
@@ -75,6 +80,12 @@ public class TripleStreamMetrics implements MeterBinder {
 					.register(this.meters)
 					.record(Duration.between(started, Instant.now()));
 			}
+			EndReason reason = stream.endReason();
+			Counter.builder("triple.streams.ended")
+				.description("Streams ended, by why they ended")
+				.tags("side", side, "method", method, "reason", (reason != null) ? reason.tag() : "unknown")
+				.register(this.meters)
+				.increment();
 			this.meters.summary("triple.streams.messages", "side", side, "method", method, "direction", "sent")
 				.record(stream.messagesSent());
 			this.meters.summary("triple.streams.messages", "side", side, "method", method, "direction", "received")

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.springframework.util.unit.DataSize;
 
+import dev.triplestream.client.DrainPolicy;
+
 /**
  * The settings of one client channel, under {@code triple.client.channels.<name>}, or the defaults
  * every channel inherits, under {@code triple.client.defaults}. A channel takes each value from the
@@ -73,10 +75,19 @@ public class ChannelProperties {
 	private Duration idleTimeout;
 
 	/**
-	 * How long closing a stream waits for the server to end it after the client half-closed, before
-	 * cancelling it. Zero cancels at once.
+	 * How long close() waits for the server to end a bidi stream it half-closed, before cancelling
+	 * it. Zero cancels at once. A server stream, or a bidi stream the application had already
+	 * half-closed, is cancelled at once.
 	 */
 	private Duration closeTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * What the shutdown drain does to an open bidi stream after its drain notice: 'half-close' (end
+	 * the conversation, let the server finish) or 'cancel' (never half-close; cancelled at the end
+	 * of the grace period unless it ends by itself). Client-streaming calls are never half-closed by
+	 * the drain. 'inherit' takes the value under triple.client.defaults, else 'half-close'.
+	 */
+	private DrainPolicy drainPolicy = DrainPolicy.INHERIT;
 
 	/**
 	 * Static metadata added to every call on the channel, such as Triple's 'tri-service-group' and
@@ -176,6 +187,14 @@ public class ChannelProperties {
 		this.closeTimeout = closeTimeout;
 	}
 
+	public DrainPolicy getDrainPolicy() {
+		return this.drainPolicy;
+	}
+
+	public void setDrainPolicy(DrainPolicy drainPolicy) {
+		this.drainPolicy = drainPolicy;
+	}
+
 	public Map<String, String> getHeaders() {
 		return this.headers;
 	}
@@ -217,6 +236,7 @@ public class ChannelProperties {
 		copy.streamDeadline = this.streamDeadline;
 		copy.idleTimeout = this.idleTimeout;
 		copy.closeTimeout = this.closeTimeout;
+		copy.drainPolicy = this.drainPolicy;
 		copy.headers = new LinkedHashMap<>(this.headers);
 		copy.serviceGroup = this.serviceGroup;
 		copy.serviceVersion = this.serviceVersion;

@@ -116,7 +116,7 @@ record ResolvedChannel(String name, ChannelProperties properties, ChannelTarget 
 				positive(sources, "deadline", effective.getDeadline()),
 				positive(sources, "stream-deadline", effective.getStreamDeadline()),
 				positive(sources, "idle-timeout", effective.getIdleTimeout()),
-				notNegative(sources, "close-timeout", effective.getCloseTimeout()));
+				notNegative(sources, "close-timeout", effective.getCloseTimeout()), effective.getDrainPolicy());
 		Map<String, String> headers = checkHeaders(sources, effective, own);
 		if (sources.channel == null) {
 			return null;

@@ -1,8 +1,10 @@
 package dev.triplestream.client;
 
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.concurrent.TimeoutException;
 
 import io.grpc.Metadata;
@@ -12,6 +14,10 @@ import io.grpc.Status;
 /**
  * The {@link BidiStream} and {@link ServerStream} handed to the application. A thin handle: the
  * state lives in {@link BlockingCall}, which outlives the handle if the application drops it.
+ * <p>
+ * Leak detection ends the stream when the handle becomes unreachable, so nothing the application
+ * can still use may let it become so: the iterator holds the handle, and every blocking operation
+ * keeps the handle reachable until it returns.
  */
 final class BlockingBidiStream<Req, Resp> implements BidiStream<Req, Resp> {
 
@@ -42,22 +48,42 @@ final class BlockingBidiStream<Req, Resp> implements BidiStream<Req, Resp> {
 
 	@Override
 	public void send(Req message) {
-		this.call.send(message);
+		try {
+			this.call.send(message);
+		}
+		finally {
+			Reference.reachabilityFence(this);
+		}
 	}
 
 	@Override
 	public void closeSend() {
-		this.call.closeSend();
+		try {
+			this.call.closeSend();
+		}
+		finally {
+			Reference.reachabilityFence(this);
+		}
 	}
 
 	@Override
 	public Resp receive() {
-		return this.call.receive();
+		try {
+			return this.call.receive();
+		}
+		finally {
+			Reference.reachabilityFence(this);
+		}
 	}
 
 	@Override
 	public Resp receive(Duration timeout) throws TimeoutException {
-		return this.call.receive(Math.max(0, timeout.toNanos()));
+		try {
+			return this.call.receive(Math.max(0, timeout.toNanos()));
+		}
+		finally {
+			Reference.reachabilityFence(this);
+		}
 	}
 
 	@Override
@@ -77,7 +103,17 @@ final class BlockingBidiStream<Req, Resp> implements BidiStream<Req, Resp> {
 
 	@Override
 	public Metadata headers() {
-		return this.call.headers();
+		try {
+			return this.call.headers();
+		}
+		finally {
+			Reference.reachabilityFence(this);
+		}
+	}
+
+	@Override
+	public void onDrain(Runnable action) {
+		this.call.onDrain(action);
 	}
 
 	@Override
@@ -97,7 +133,7 @@ final class BlockingBidiStream<Req, Resp> implements BidiStream<Req, Resp> {
 
 	@Override
 	public Iterator<Resp> iterator() {
-		return this.call.iterator();
+		return new Responses();
 	}
 
 	@Override
@@ -105,6 +141,31 @@ final class BlockingBidiStream<Req, Resp> implements BidiStream<Req, Resp> {
 		String kind = (this.tracked.type() == MethodDescriptor.MethodType.SERVER_STREAMING) ? "ServerStream"
 				: "BidiStream";
 		return kind + "[" + this.tracked + "]";
+	}
+
+	/** Iterates the responses; holds the handle, so a for-each loop keeps the stream reachable. */
+	private final class Responses implements Iterator<Resp> {
+
+		private Resp next;
+
+		@Override
+		public boolean hasNext() {
+			if (this.next == null) {
+				this.next = receive();
+			}
+			return this.next != null;
+		}
+
+		@Override
+		public Resp next() {
+			if (!hasNext()) {
+				throw new NoSuchElementException("the stream has ended");
+			}
+			Resp current = this.next;
+			this.next = null;
+			return current;
+		}
+
 	}
 
 }

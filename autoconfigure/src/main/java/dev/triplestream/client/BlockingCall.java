@@ -2,29 +2,30 @@ package dev.triplestream.client;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+
+import dev.triplestream.stream.EndReason;
 
 /**
  * The state behind the blocking handles ({@link BidiStream}, {@link ServerStream}): a listener that
  * queues responses as the transport delivers them, and the waits of {@code send}, {@code receive}
  * and {@code close}.
  * <p>
- * Two locks, never nested in this order: {@link #lock} guards the queue and the end state, and is
- * the only lock listener callbacks take; the call's own lock guards every operation on the
- * {@code ClientCall}. Code here never calls into the call while holding {@link #lock}, so a
- * transport that calls back on the sending thread, or holds its own locks while calling back,
- * cannot deadlock with a sender or receiver. Instances never refer to the handle that owns them, so
- * a dropped handle can be garbage-collected and reported as a leak.
+ * {@link #lock} guards the queue and the end state, and is the only lock listener callbacks take.
+ * It is never held while calling into the call (nor, through it, into grpc), so a transport that
+ * calls back on the sending thread, or holds its own locks while calling back, cannot deadlock with
+ * a sender or receiver. Two conditions: {@link #arrived} (a response, the headers or the end) for
+ * readers, {@link #writable} (the transport became ready, or the stream can take no more) for the
+ * sender. Instances never refer to the handle that owns them, so a dropped handle can be
+ * garbage-collected and reported as a leak.
  */
 final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 
@@ -36,14 +37,13 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 	/** Effectively unbounded, yet far from overflowing grpc's int counter of pending deliveries. */
 	private static final int OPEN_WINDOW = Integer.MAX_VALUE / 2;
 
-	/** How long close() waits for a cancellation to reach the listener: a bound, not a delay. */
-	private static final long CANCELLATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
-
 	private final TrackedClientCall<Req, Resp> call;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final Condition changed = this.lock.newCondition();
+	private final Condition arrived = this.lock.newCondition();
+
+	private final Condition writable = this.lock.newCondition();
 
 	private final ArrayDeque<Resp> responses = new ArrayDeque<>();
 
@@ -53,11 +53,12 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 
 	private Metadata trailers;
 
+	/** Guarded by {@link #lock}: incremented by each {@code onReady}. */
+	private int readiness;
+
 	private boolean discarding;
 
 	private boolean sendClosed;
-
-	private volatile boolean windowOpen;
 
 	private volatile boolean closed;
 
@@ -69,7 +70,7 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 	}
 
 	void start() {
-		this.call.setDrainAction(this::openWindow);
+		this.call.setWakeUp(this::wakeAll);
 		this.call.start(this, new Metadata());
 		this.call.request(PREFETCH);
 	}
@@ -81,7 +82,7 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 		this.lock.lock();
 		try {
 			this.headers = headers;
-			this.changed.signalAll();
+			this.arrived.signalAll();
 		}
 		finally {
 			this.lock.unlock();
@@ -94,8 +95,8 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 		try {
 			if (!this.discarding) {
 				this.responses.add(message);
+				this.arrived.signal();
 			}
-			this.changed.signalAll();
 		}
 		finally {
 			this.lock.unlock();
@@ -106,7 +107,8 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 	public void onReady() {
 		this.lock.lock();
 		try {
-			this.changed.signalAll();
+			this.readiness++;
+			this.writable.signal();
 		}
 		finally {
 			this.lock.unlock();
@@ -119,33 +121,67 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 		try {
 			this.trailers = trailers;
 			this.status = status;
-			this.changed.signalAll();
+			this.arrived.signalAll();
+			this.writable.signalAll();
 		}
 		finally {
 			this.lock.unlock();
 		}
 	}
 
-	// The handles' operations.
-
-	void send(Req message) {
+	/** This side ended the call, or the drain half-closed it: every wait must look again. */
+	private void wakeAll() {
 		this.lock.lock();
 		try {
-			if (this.sendClosed) {
-				throw new IllegalStateException("send() after closeSend(): the stream is half-closed");
-			}
-			while (this.status == null && !this.call.isHalfClosed() && !this.call.isReady()) {
-				this.changed.await();
-			}
-			if (this.status != null) {
-				throw this.status.asRuntimeException(this.trailers);
-			}
-		}
-		catch (InterruptedException ex) {
-			throw interrupted("send()");
+			this.arrived.signalAll();
+			this.writable.signalAll();
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	/** The end as the handle reports it: delivered by grpc, or recorded when this side ended it. */
+	private Status end() {
+		Status delivered = this.status;
+		return (delivered != null) ? delivered : this.call.lifecycle().endStatus();
+	}
+
+	// The handles' operations.
+
+	void send(Req message) {
+		while (true) {
+			int seen;
+			this.lock.lock();
+			try {
+				if (this.sendClosed) {
+					throw new IllegalStateException("send() after closeSend(): the stream is half-closed");
+				}
+				Status end = end();
+				if (end != null) {
+					throw end.asRuntimeException(this.trailers);
+				}
+				seen = this.readiness;
+			}
+			finally {
+				this.lock.unlock();
+			}
+			// The call decides the outcome of a send it cannot take (half-closed by the drain).
+			if (this.call.isHalfClosed() || this.call.isReady()) {
+				break;
+			}
+			this.lock.lock();
+			try {
+				while (seen == this.readiness && end() == null && !this.call.isHalfClosed()) {
+					this.writable.await();
+				}
+			}
+			catch (InterruptedException ex) {
+				throw interrupted("send()");
+			}
+			finally {
+				this.lock.unlock();
+			}
 		}
 		this.call.sendMessage(message);
 	}
@@ -174,18 +210,18 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 		this.lock.lock();
 		try {
 			long left = timeoutNanos;
-			while ((response = this.responses.poll()) == null && this.status == null) {
+			while ((response = this.responses.poll()) == null && (end = end()) == null) {
 				if (timeoutNanos < 0) {
-					this.changed.await();
+					this.arrived.await();
 				}
 				else if (left <= 0) {
 					throw new TimeoutException("no response within " + Duration.ofNanos(timeoutNanos));
 				}
 				else {
-					left = this.changed.awaitNanos(left);
+					left = this.arrived.awaitNanos(left);
 				}
 			}
-			end = this.status;
+			end = (response != null) ? null : end();
 			endTrailers = this.trailers;
 		}
 		catch (InterruptedException ex) {
@@ -195,11 +231,10 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 			this.lock.unlock();
 		}
 		if (response != null) {
+			this.call.consumed();
 			if (++this.consumedSinceRequest >= REFILL) {
 				this.consumedSinceRequest = 0;
-				if (end == null && !this.windowOpen) {
-					this.call.request(REFILL);
-				}
+				this.call.request(REFILL);
 			}
 			return response;
 		}
@@ -221,8 +256,8 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 	Metadata headers() {
 		this.lock.lock();
 		try {
-			while (this.headers == null && this.status == null) {
-				this.changed.await();
+			while (this.headers == null && end() == null) {
+				this.arrived.await();
 			}
 			return (this.headers != null) ? this.headers : new Metadata();
 		}
@@ -245,11 +280,11 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 	}
 
 	Status status() {
-		return this.status;
+		return end();
 	}
 
 	boolean isDone() {
-		return this.status != null;
+		return end() != null;
 	}
 
 	boolean isClosed() {
@@ -257,40 +292,62 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 	}
 
 	void cancel(String reason) {
-		this.call.cancel(Status.CANCELLED.withDescription(reason));
+		this.call.end(EndReason.CANCELLED_BY_APPLICATION, Status.CANCELLED.withDescription(reason));
 	}
 
+	void onDrain(Runnable action) {
+		this.call.lifecycle().onDrain(action);
+	}
+
+	/**
+	 * Ends the stream for an application that stops reading: a bidi stream it has not half-closed
+	 * is half-closed and given the close timeout to end, since the half-close may let the server
+	 * finish; any other (server-streaming, or already half-closed) has nothing left to ask of the
+	 * server and is cancelled at once.
+	 */
 	void close() {
 		if (this.closed) {
 			return;
 		}
 		this.closed = true;
+		boolean halfCloseLeft;
 		this.lock.lock();
 		try {
 			this.discarding = true;
 			this.responses.clear();
-			if (this.status != null) {
+			if (end() != null) {
 				return;
 			}
+			halfCloseLeft = !this.sendClosed;
 		}
 		finally {
 			this.lock.unlock();
 		}
-		this.call.halfClose();
-		openWindow();
 		TimeoutSetting closeTimeout = this.call.settings().closeTimeout();
+		boolean bidi = this.call.type() == MethodDescriptor.MethodType.BIDI_STREAMING;
+		if (!bidi || !halfCloseLeft) {
+			this.call.end(EndReason.CANCELLED_BY_APPLICATION,
+					Status.CANCELLED.withDescription("closed by the application before the stream ended"));
+			return;
+		}
+		Status timedOut = Status.CANCELLED
+			.withDescription("closed: the server did not end the stream within " + closeTimeout.describe());
+		long waitNanos = closeTimeout.isSet() ? closeTimeout.value().toNanos() : 0;
+		if (waitNanos <= 0) {
+			this.call.end(EndReason.CLOSE_TIMEOUT, timedOut);
+			return;
+		}
+		closeSend();
+		// Let the responses through unread, so that the server's trailers can arrive.
+		this.call.request(OPEN_WINDOW);
 		try {
-			if (!awaitEnd(closeTimeout.isSet() ? closeTimeout.value().toNanos() : 0)) {
-				this.call.cancel(Status.CANCELLED
-					.withDescription("closed: the server did not end the stream within " + closeTimeout.describe()));
-				// The cancellation ends the call locally, but on some transports (Netty) only once
-				// the transport's thread has run: wait for it, so that the stream has ended when
-				// close() returns.
-				awaitEnd(CANCELLATION_WAIT_NANOS);
+			if (!awaitEnd(waitNanos)) {
+				this.call.end(EndReason.CLOSE_TIMEOUT, timedOut);
 			}
 		}
 		catch (InterruptedException ex) {
-			this.call.cancel(Status.CANCELLED.withDescription("interrupted while closing the stream"));
+			this.call.end(EndReason.CANCELLED_BY_APPLICATION,
+					Status.CANCELLED.withDescription("interrupted while closing the stream"));
 			Thread.currentThread().interrupt();
 		}
 	}
@@ -300,76 +357,31 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 		this.lock.lock();
 		try {
 			long left = nanos;
-			while (this.status == null && left > 0) {
-				left = this.changed.awaitNanos(left);
+			while (end() == null && left > 0) {
+				left = this.arrived.awaitNanos(left);
 			}
-			return this.status != null;
+			return end() != null;
 		}
 		finally {
 			this.lock.unlock();
 		}
-	}
-
-	/**
-	 * Lets every pending response through so that the server's trailers can arrive while nobody
-	 * reads; called by {@code close()} and by the shutdown drain.
-	 */
-	void openWindow() {
-		if (this.windowOpen) {
-			return;
-		}
-		this.windowOpen = true;
-		this.call.request(OPEN_WINDOW);
-		// A sender waiting for readiness must see the half-close that came with the drain.
-		this.lock.lock();
-		try {
-			this.changed.signalAll();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	Iterator<Resp> iterator() {
-		return new Iterator<>() {
-
-			private Resp next;
-
-			@Override
-			public boolean hasNext() {
-				if (this.next == null) {
-					this.next = receive();
-				}
-				return this.next != null;
-			}
-
-			@Override
-			public Resp next() {
-				if (!hasNext()) {
-					throw new NoSuchElementException("the stream has ended");
-				}
-				Resp current = this.next;
-				this.next = null;
-				return current;
-			}
-
-		};
 	}
 
 	/** Called with {@link #lock} held; releases nothing, so the caller's finally unlocks. */
 	private StatusRuntimeException interrupted(String where) {
 		String description = "thread interrupted while waiting in " + where;
 		Thread.currentThread().interrupt();
-		// Cancel outside the queue lock: the cancel may call back into onClose on this thread,
-		// which takes the (reentrant) queue lock; any other order would break the lock rule.
+		// End the call outside the queue lock: the cancel may call back into onClose on this
+		// thread; no lock of ours may be held across a call into grpc.
 		this.lock.unlock();
 		try {
-			this.call.cancel(Status.CANCELLED.withDescription(description));
+			this.call.end(EndReason.CANCELLED_BY_APPLICATION, Status.CANCELLED.withDescription(description));
 		}
 		finally {
 			this.lock.lock();
 		}
-		return Status.CANCELLED.withDescription(description).asRuntimeException();
+		Status end = end();
+		return ((end != null) ? end : Status.CANCELLED.withDescription(description)).asRuntimeException();
 	}
 
 }

@@ -15,6 +15,7 @@ import io.grpc.ClientCall;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 
@@ -27,7 +28,8 @@ import org.springframework.boot.convert.DurationStyle;
  */
 final class ClientMethod {
 
-	static final String SUPPORTED_SHAPES = "BidiStream<Req, Resp> m(); StreamObserver<Req> m(StreamObserver<Resp>);"
+	static final String SUPPORTED_SHAPES = "BidiStream<Req, Resp> m(); StreamObserver<Req> m(StreamObserver<Resp>)"
+			+ " (or RequestObserver<Req>);"
 			+ " Resp m(Req); CompletableFuture<Resp> m(Req); ServerStream<Resp> m(Req);"
 			+ " void m(Req, StreamObserver<Resp>) -- where Req and Resp are protobuf message classes";
 
@@ -47,6 +49,8 @@ final class ClientMethod {
 
 	private final TimeoutSetting idleTimeout;
 
+	private final DrainPolicy drainPolicy;
+
 	/** What leak reports and the streams endpoint say opened a call: {@code Client.method()}. */
 	private final String openedBy;
 
@@ -54,12 +58,13 @@ final class ClientMethod {
 	private final OpeningSite site;
 
 	private ClientMethod(Shape shape, MethodDescriptor<Object, Object> descriptor, String name,
-			TimeoutSetting deadline, TimeoutSetting idleTimeout) {
+			TimeoutSetting deadline, TimeoutSetting idleTimeout, DrainPolicy drainPolicy) {
 		this.shape = shape;
 		this.descriptor = descriptor;
 		this.name = name;
 		this.deadline = deadline;
 		this.idleTimeout = idleTimeout;
+		this.drainPolicy = drainPolicy;
 		this.openedBy = name + "()";
 		this.site = new OpeningSite(this.openedBy, null);
 	}
@@ -85,7 +90,8 @@ final class ClientMethod {
 			request = typeArgument(returnType, 0);
 			response = typeArgument(returnType, 1);
 		}
-		else if (params.length == 1 && rawType(returnType) == StreamObserver.class
+		else if (params.length == 1
+				&& (rawType(returnType) == StreamObserver.class || rawType(returnType) == RequestObserver.class)
 				&& rawType(params[0]) == StreamObserver.class) {
 			shape = Shape.STREAMING_ASYNC;
 			type = (declared == MethodType.CLIENT_STREAMING) ? MethodType.CLIENT_STREAMING : MethodType.BIDI_STREAMING;
@@ -139,7 +145,8 @@ final class ClientMethod {
 		TimeoutSetting idle = (annotation != null)
 				? duration(clientInterface, method, annotation.idleTimeout(), String.format(source, "idleTimeout"))
 				: null;
-		return new ClientMethod(shape, descriptor, name, deadline, idle);
+		DrainPolicy drainPolicy = (annotation != null) ? annotation.drainPolicy() : DrainPolicy.INHERIT;
+		return new ClientMethod(shape, descriptor, name, deadline, idle, drainPolicy);
 	}
 
 	MethodDescriptor<Object, Object> descriptor() {
@@ -163,6 +170,9 @@ final class ClientMethod {
 		if (this.idleTimeout != null) {
 			options = options.withOption(StreamLifecycleInterceptor.IDLE_TIMEOUT, this.idleTimeout);
 		}
+		if (this.drainPolicy != DrainPolicy.INHERIT) {
+			options = options.withOption(StreamLifecycleInterceptor.DRAIN_POLICY, this.drainPolicy);
+		}
 		switch (this.shape) {
 			case BIDI_BLOCKING:
 				return new BlockingBidiStream<>(blockingCall(channel, options), streams.leakDetection());
@@ -174,11 +184,12 @@ final class ClientMethod {
 			case UNARY_FUTURE:
 				return futureUnary(channel.newCall(this.descriptor, options), requireRequest(args[0]));
 			case STREAMING_ASYNC: {
-				ClientCall<Object, Object> call = channel.newCall(this.descriptor, options);
 				StreamObserver<Object> responses = (StreamObserver<Object>) requireObserver(args[0]);
-				return (this.descriptor.getType() == MethodType.CLIENT_STREAMING)
+				TrackedClientCall<Object, Object> call = trackedCall(channel, options);
+				StreamObserver<Object> requests = (this.descriptor.getType() == MethodType.CLIENT_STREAMING)
 						? ClientCalls.asyncClientStreamingCall(call, responses)
 						: ClientCalls.asyncBidiStreamingCall(call, responses);
+				return new TrackedRequestObserver<>((ClientCallStreamObserver<Object>) requests, call.lifecycle());
 			}
 			case RESPONSE_OBSERVER: {
 				ClientCall<Object, Object> call = channel.newCall(this.descriptor, options);
@@ -201,8 +212,12 @@ final class ClientMethod {
 	 * signal there, and the application's thread does the rest, saving a thread hop per message.
 	 */
 	private TrackedClientCall<Object, Object> blockingCall(Channel channel, CallOptions options) {
-		ClientCall<Object, Object> call = channel.newCall(this.descriptor,
-				options.withExecutor(MoreExecutors.directExecutor()));
+		return trackedCall(channel, options.withExecutor(MoreExecutors.directExecutor()));
+	}
+
+	/** A call of the channel, which must put its calls under triplestream's lifecycle. */
+	private TrackedClientCall<Object, Object> trackedCall(Channel channel, CallOptions options) {
+		ClientCall<Object, Object> call = channel.newCall(this.descriptor, options);
 		if (call instanceof TrackedClientCall<Object, Object> tracked) {
 			return tracked;
 		}
@@ -212,8 +227,8 @@ final class ClientMethod {
 	}
 
 	private static CompletableFuture<Object> futureUnary(ClientCall<Object, Object> call, Object request) {
-		CallFuture future = new CallFuture(call);
-		ClientCalls.asyncUnaryCall(call, request, future);
+		UnaryFuture future = new UnaryFuture(call);
+		future.start(request);
 		return future;
 	}
 
@@ -289,40 +304,6 @@ final class ClientMethod {
 			throw new TripleClientDefinitionException(
 					messageClass.getName() + " is not a generated protobuf message: no getDefaultInstance()", ex);
 		}
-	}
-
-	/** A future whose cancellation cancels the call. */
-	private static final class CallFuture extends CompletableFuture<Object> implements StreamObserver<Object> {
-
-		private final ClientCall<?, ?> call;
-
-		CallFuture(ClientCall<?, ?> call) {
-			this.call = call;
-		}
-
-		@Override
-		public boolean cancel(boolean mayInterruptIfRunning) {
-			boolean cancelled = super.cancel(mayInterruptIfRunning);
-			if (cancelled) {
-				this.call.cancel("the future was cancelled", null);
-			}
-			return cancelled;
-		}
-
-		@Override
-		public void onNext(Object value) {
-			complete(value);
-		}
-
-		@Override
-		public void onError(Throwable error) {
-			completeExceptionally(error);
-		}
-
-		@Override
-		public void onCompleted() {
-		}
-
 	}
 
 }

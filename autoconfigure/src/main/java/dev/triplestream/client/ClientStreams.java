@@ -1,16 +1,20 @@
 package dev.triplestream.client;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.grpc.ClientInterceptor;
 import io.grpc.Status;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
+import dev.triplestream.stream.StreamDrain;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
@@ -29,7 +33,8 @@ public class ClientStreams implements AutoCloseable {
 	/** The description of calls refused or cancelled because the context is shutting down. */
 	public static final String SHUTTING_DOWN = "application context is shutting down";
 
-	private static final Log logger = LogFactory.getLog(ClientStreams.class);
+	/** How many threads run drain actions at most. */
+	private static final int NOTICE_THREADS = 4;
 
 	private final StreamRegistry registry;
 
@@ -38,6 +43,8 @@ public class ClientStreams implements AutoCloseable {
 	private final LeakDetection leakDetection;
 
 	private final ScheduledThreadPoolExecutor timer;
+
+	private final ThreadPoolExecutor noticeExecutor;
 
 	private volatile boolean shuttingDown;
 
@@ -56,6 +63,14 @@ public class ClientStreams implements AutoCloseable {
 			return thread;
 		});
 		this.timer.setRemoveOnCancelPolicy(true);
+		AtomicInteger threads = new AtomicInteger();
+		this.noticeExecutor = new ThreadPoolExecutor(NOTICE_THREADS, NOTICE_THREADS, 10, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new Thread(task, "triplestream-client-drain-" + threads.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		this.noticeExecutor.allowCoreThreadTimeOut(true);
 	}
 
 	public StreamRegistry registry() {
@@ -90,60 +105,40 @@ public class ClientStreams implements AutoCloseable {
 	}
 
 	/**
-	 * Ends every open client stream: from now on new calls fail fast with UNAVAILABLE
-	 * {@value #SHUTTING_DOWN}; every open stream is half-closed (and its pending responses let
-	 * through); the drain waits up to the grace period for them to end; the rest are cancelled
-	 * with that description. Streams that end promptly do not make it wait. Logs one line with
-	 * the counts and the time taken.
+	 * Ends every open client stream of this application, with the {@linkplain StreamDrain one drain}
+	 * both sides use. From now on new calls fail fast with UNAVAILABLE {@value #SHUTTING_DOWN}. Each
+	 * open stream gets its drain notice (the actions registered with
+	 * {@link ServerStream#onDrain(Runnable)} or {@link RequestObserver#onDrain(Runnable)} run), then
+	 * its polite step: a bidi stream under the {@code half-close} {@link DrainPolicy} whose
+	 * application registered no drain action is half-closed; a client-streaming call never is (to its
+	 * server a half-close means the request is complete). The drain waits up to the grace period for
+	 * the streams to end, then cancels the rest with {@value #SHUTTING_DOWN}. Streams that end
+	 * promptly do not make it wait. Logs one line with the counts by end reason.
+	 * @return what the drain did
 	 */
-	public void drain() {
+	public StreamDrain.Result drain() {
 		this.shuttingDown = true;
-		long started = System.nanoTime();
-		List<TrackedStream> open = this.registry.streams(StreamSide.CLIENT);
-		if (open.isEmpty()) {
-			return;
+		List<TrackedStream> open = new ArrayList<>();
+		for (TrackedStream stream : this.registry.streams(StreamSide.CLIENT)) {
+			if (stream instanceof TrackedClientCall<?, ?> call && call.streams() == this) {
+				open.add(stream);
+			}
 		}
-		open.forEach((stream) -> guarded(stream, "half-close", stream::halfClose));
-		boolean interrupted = false;
-		try {
-			this.registry.awaitEmpty(StreamSide.CLIENT, this.gracePeriod);
-		}
-		catch (InterruptedException ex) {
-			interrupted = true;
-		}
-		List<TrackedStream> stubborn = this.registry.streams(StreamSide.CLIENT);
-		Status status = Status.CANCELLED.withDescription(SHUTTING_DOWN + " (the stream did not end within "
+		Status forced = Status.CANCELLED.withDescription(SHUTTING_DOWN + " (the stream did not end within "
 				+ TimeoutSetting.format(this.gracePeriod) + ", triple.client.shutdown.grace-period)");
-		stubborn.forEach((stream) -> guarded(stream, "cancel", () -> stream.cancel(status)));
-		try {
-			// Cancellation completes locally; this wait only lets the listeners run.
-			this.registry.awaitEmpty(StreamSide.CLIENT, Duration.ofSeconds(1));
-		}
-		catch (InterruptedException ex) {
-			interrupted = true;
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
-		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-		logger.info("Client stream drain: " + (open.size() - stubborn.size()) + " of " + open.size()
-				+ " streams completed after half-close, " + stubborn.size() + " cancelled, in " + millis + " ms");
+		return new StreamDrain("Client stream drain", this.registry, this.gracePeriod, forced).drain(open);
 	}
 
-	/** One stream's failure must not stop the drain of the others. */
-	private static void guarded(TrackedStream stream, String action, Runnable operation) {
-		try {
-			operation.run();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Client stream drain: could not " + action + " " + stream + "; draining the others", ex);
-		}
+	/** Where drain actions run: a few daemon threads, started when first needed. */
+	Executor noticeExecutor() {
+		return this.noticeExecutor;
 	}
 
-	/** Stops the timer thread. */
+	/** Stops the timer thread, and the drain action threads once their actions have run. */
 	@Override
 	public void close() {
 		this.timer.shutdownNow();
+		this.noticeExecutor.shutdown();
 	}
 
 }

@@ -6,6 +6,8 @@ import io.grpc.Status;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.triplestream.stream.EndReason;
+
 /**
  * Cancels the streams of blocking handles that the application dropped without ending them, and
  * reports each once, like Netty's leak detector. Costs one phantom reference per handle; the
@@ -50,7 +52,7 @@ final class LeakDetector {
 					: " (set triple.client.leak-detection=paranoid to see the opening stack)";
 			logger.warn("LEAK: " + this.tracked + " was garbage-collected without being closed or ended; cancelling it."
 					+ " Opened by " + this.tracked.openedAt() + hint);
-			this.tracked.cancel(Status.CANCELLED
+			this.tracked.end(EndReason.ABANDONED, Status.CANCELLED
 				.withDescription("the stream's handle was garbage-collected without close() (leak)"));
 		}
 

@@ -72,10 +72,25 @@ public interface ServerStream<Resp> extends AutoCloseable, Iterable<Resp> {
 	Metadata trailers();
 
 	/**
-	 * Ends the stream politely: half-closes it if this side has not yet, discards responses not
-	 * yet received (letting them through so that the server's trailers can arrive), waits up to
-	 * the channel's {@code close-timeout} for the server to end the stream, then cancels it.
-	 * Idempotent; never throws for a stream that ended, however it ended.
+	 * Registers {@code action} to run once when the application context begins its shutdown drain
+	 * (the client side's drain notice, twin of the server's {@code ServerStreamContext.onDrain}); at
+	 * once when the drain has begun. It runs on a thread of triplestream's, never the caller's,
+	 * concurrently with the threads using the stream. Use it to finish the unit of work in progress
+	 * and end the stream at a boundary the application chooses: for a bidi stream, a last
+	 * {@code send} and then {@code closeSend()}. A bidi stream whose application registered an action
+	 * is not half-closed by the drain; like any stream, it is cancelled if still open at the end of
+	 * the grace period. Does nothing once the stream has ended. Keep actions short.
+	 */
+	void onDrain(Runnable action);
+
+	/**
+	 * Ends the stream for an application that stops reading, discarding the responses not yet
+	 * received. A bidi stream that this side has not half-closed is half-closed (the half-close may
+	 * let the server finish), its responses let through so that the server's trailers can arrive,
+	 * and given up to the channel's {@code close-timeout} to end before it is cancelled. A
+	 * server-streaming call, or a bidi stream already half-closed, has nothing left to ask of the
+	 * server: it is cancelled at once. Idempotent; never throws for a stream that ended, however it
+	 * ended.
 	 */
 	@Override
 	void close();

@@ -28,6 +28,9 @@ final class StreamLifecycleInterceptor implements ClientInterceptor {
 	/** A per-method override of the idle timeout. */
 	static final CallOptions.Key<TimeoutSetting> IDLE_TIMEOUT = CallOptions.Key.create("triplestream.idle-timeout");
 
+	/** A per-method override of the channel's drain policy. */
+	static final CallOptions.Key<DrainPolicy> DRAIN_POLICY = CallOptions.Key.create("triplestream.drain-policy");
+
 	private final ClientStreams streams;
 
 	private final String channelName;
@@ -51,6 +54,10 @@ final class StreamLifecycleInterceptor implements ClientInterceptor {
 		if (idle != null) {
 			effective = effective.withIdleTimeout(idle);
 		}
+		DrainPolicy drainPolicy = callOptions.getOption(DRAIN_POLICY);
+		if (drainPolicy != null) {
+			effective = effective.withDrainPolicy(drainPolicy);
+		}
 		TimeoutSetting deadlineOverride = callOptions.getOption(DEADLINE);
 		if (deadlineOverride != null) {
 			effective = effective.withDeadline(deadlineOverride, streaming);
@@ -62,31 +69,32 @@ final class StreamLifecycleInterceptor implements ClientInterceptor {
 					Deadline.after(deadlineSetting.value().toNanos(), TimeUnit.NANOSECONDS));
 			applied = deadlineSetting;
 		}
-		// Only a call with an idle clock needs to hear when its stream exists (unary calls have none).
-		StreamCreation creation = (streaming && effective.idleTimeout().isSet()) ? new StreamCreation() : null;
+		// Every call hears of its transport stream: where its idle clock starts, and whether its status
+		// came from the server (trailers) or from grpc itself (a lost connection).
+		TransportEvents events = new TransportEvents();
 		// A refused call is tracked too, so that every call the application makes has one shape.
 		ClientCall<Q, R> call;
-		if (this.streams.isShuttingDown()) {
+		boolean refused = this.streams.isShuttingDown();
+		if (refused) {
 			call = new RejectedClientCall<>(Status.UNAVAILABLE.withDescription(ClientStreams.SHUTTING_DOWN));
 		}
 		else {
-			call = next.newCall(method, (creation != null) ? callOptions.withStreamTracerFactory(creation) : callOptions);
+			call = next.newCall(method, callOptions.withStreamTracerFactory(events));
 		}
 		TrackedClientCall<Q, R> tracked = new TrackedClientCall<>(call, method, this.streams, this.channelName,
-				this.target, effective, callOptions.getDeadline(), applied, callOptions.getOption(OpeningSite.KEY));
-		if (creation != null) {
-			// Set before the call can start, hence before any stream of it exists.
-			creation.call = tracked;
-		}
+				this.target, effective, callOptions.getDeadline(), applied, callOptions.getOption(OpeningSite.KEY),
+				refused);
+		// Set before the call can start, hence before any stream of it exists.
+		events.call = tracked;
 		return tracked;
 	}
 
 	/**
-	 * Tells a call when its stream exists on a transport: where its idle clock starts. grpc calls
-	 * {@code onReady} only for calls in which the client sends many messages, so for a server
-	 * streaming call this is the only sign that it is connected before the server answers.
+	 * Tells a call when its stream exists on a transport (grpc calls {@code onReady} only for calls
+	 * in which the client sends many messages, so for a server-streaming call this is the only sign
+	 * that it is connected before the server answers), and when trailers came from the server.
 	 */
-	private static final class StreamCreation extends ClientStreamTracer.Factory {
+	private static final class TransportEvents extends ClientStreamTracer.Factory {
 
 		private volatile TrackedClientCall<?, ?> call;
 
@@ -96,9 +104,17 @@ final class StreamLifecycleInterceptor implements ClientInterceptor {
 
 				@Override
 				public void streamCreated(Attributes transportAttributes, Metadata headers) {
-					TrackedClientCall<?, ?> created = StreamCreation.this.call;
+					TrackedClientCall<?, ?> created = TransportEvents.this.call;
 					if (created != null) {
-						created.streamEstablished();
+						created.streamCreated();
+					}
+				}
+
+				@Override
+				public void inboundTrailers(Metadata trailers) {
+					TrackedClientCall<?, ?> ended = TransportEvents.this.call;
+					if (ended != null) {
+						ended.trailersReceived();
 					}
 				}
 

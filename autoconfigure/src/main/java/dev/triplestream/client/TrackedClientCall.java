@@ -1,27 +1,34 @@
 package dev.triplestream.client;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.Attributes;
 import io.grpc.ClientCall;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 
+import dev.triplestream.stream.CallSerializer;
+import dev.triplestream.stream.EndReason;
+import dev.triplestream.stream.StreamLifecycle;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
 
 /**
- * A client call under triplestream's lifecycle: registered while open, cancelled when idle for
- * too long, half-closed and then cancelled by the shutdown drain.
+ * A client call under triplestream's lifecycle: a thin adapter from grpc's {@link ClientCall} onto
+ * a {@link StreamLifecycle}, which registers it, times it out when idle, records how it ended and
+ * has it drained at shutdown.
  * <p>
- * grpc-java's {@link ClientCall} is not thread-safe, yet the application's sender, its receiver,
- * the idle timer and the shutdown drain may all act on one call. Every operation on the delegate is
- * therefore made under {@link #lock}. Listener callbacks never take that lock, so a transport that
- * calls back on the thread that is sending cannot deadlock.
+ * grpc-java's {@link ClientCall} is not thread-safe, yet the application's sender, a timer, the
+ * drain and an operator may all act on one call: every operation on the delegate but
+ * {@code request} (which is thread-safe) goes through a {@link CallSerializer}, so no lock is held
+ * while grpc or a listener runs. When the lifecycle ends the call (idle timeout, drain, leak, an
+ * operator, {@code close()}), the application observes the status it ended with rather than a bare
+ * CANCELLED.
  */
 final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implements TrackedStream {
 
@@ -43,42 +50,36 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	private final OpeningSite openedAt;
 
-	private final long id;
+	private final boolean refused;
 
-	/** Whether an idle timeout applies, so that messages must move the activity clock. */
-	private final boolean idleClock;
+	/** The gRPC context the call was made in, whose cancellation cancels the call. */
+	private final Context callerContext = Context.current();
 
-	private final Object lock = new Object();
+	private final StreamLifecycle lifecycle;
 
-	private Instant startedAt;
+	private final CallSerializer serializer = new CallSerializer();
 
-	private volatile long messagesSent;
+	/** Written by the sending thread only; read by monitoring, which may lag. */
+	private long messagesSent;
 
-	private volatile long messagesReceived;
-
-	private volatile long lastActivityNanos;
-
-	private volatile boolean established;
+	/** Written by the transport's callback only; read by monitoring, which may lag. */
+	private long messagesReceived;
 
 	private volatile boolean halfClosed;
 
+	private volatile boolean halfClosedByDrain;
+
+	/** Written inside the serializer only; read outside to fail a queued send early. */
 	private volatile boolean cancelled;
 
-	private volatile boolean done;
+	private volatile boolean trailersReceived;
 
-	private volatile Status endStatus;
-
-	/** The status the application sees when this side ended the call (instead of CANCELLED). */
-	private volatile Status localEndStatus;
-
-	/** Run once when the drain half-closes the call, to let pending responses through. */
-	private volatile Runnable drainAction;
-
-	private volatile ScheduledFuture<?> idleCheck;
+	/** Told when this side ends the call or half-closes it for the drain: a blocking handle's waits. */
+	private volatile Runnable wakeUp;
 
 	TrackedClientCall(ClientCall<Req, Resp> delegate, MethodDescriptor<Req, Resp> method, ClientStreams streams,
 			String channelName, String target, StreamSettings settings, Deadline deadline,
-			TimeoutSetting deadlineSetting, OpeningSite openedAt) {
+			TimeoutSetting deadlineSetting, OpeningSite openedAt, boolean refused) {
 		this.delegate = delegate;
 		this.method = method;
 		this.streams = streams;
@@ -88,82 +89,109 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 		this.deadline = deadline;
 		this.deadlineSetting = deadlineSetting;
 		this.openedAt = openedAt;
-		this.id = streams.registry().nextId();
-		this.idleClock = settings.idleTimeout().isSet() && method.getType() != MethodDescriptor.MethodType.UNARY;
+		this.refused = refused;
+		// A unary call is not a stream: its deadline bounds it, and a server that takes longer than
+		// the idle timeout to compute one answer is not idle.
+		boolean idleClock = settings.idleTimeout().isSet() && method.getType() != MethodDescriptor.MethodType.UNARY;
+		this.lifecycle = new StreamLifecycle(streams.registry(), idleClock ? settings.idleTimeout().value() : null,
+				settings.idleTimeout().describe(), streams.noticeExecutor());
+	}
+
+	StreamLifecycle lifecycle() {
+		return this.lifecycle;
+	}
+
+	StreamSettings settings() {
+		return this.settings;
+	}
+
+	ClientStreams streams() {
+		return this.streams;
+	}
+
+	void setWakeUp(Runnable wakeUp) {
+		this.wakeUp = wakeUp;
 	}
 
 	@Override
 	public void start(Listener<Resp> responseListener, Metadata headers) {
-		this.startedAt = Instant.now();
-		this.lastActivityNanos = System.nanoTime();
-		synchronized (this.lock) {
-			// Registered under the lock, so that the drain cannot half-close a call whose delegate
-			// has not started yet (grpc would throw "Not started" and abort the drain).
-			this.streams.registry().add(this);
-			this.delegate.start(new TrackingListener(responseListener), headers);
-		}
-		// A unary call is not a stream: its deadline bounds it, and a server that takes longer than
-		// the idle timeout to compute one answer is not idle.
-		if (this.idleClock && !this.done) {
-			scheduleIdleCheck(this.settings.idleTimeout().value().toNanos());
-		}
+		serially(() -> {
+			this.lifecycle.register(this, this::cut);
+			try {
+				this.delegate.start(new TrackingListener(responseListener), headers);
+			}
+			catch (RuntimeException | Error ex) {
+				// Never left registered and never started.
+				this.lifecycle.end(EndReason.FAILED, Status.fromThrowable(ex));
+				throw ex;
+			}
+		});
+		this.lifecycle.startIdleClock(this.streams.timer());
 	}
 
 	@Override
 	public void request(int numMessages) {
-		synchronized (this.lock) {
-			this.delegate.request(numMessages);
-		}
+		this.delegate.request(numMessages);
 	}
 
 	@Override
-	public void cancel(String message, Throwable cause) {
-		synchronized (this.lock) {
-			this.cancelled = true;
-			this.delegate.cancel(message, cause);
+	public void sendMessage(Req message) {
+		if (this.serializer.tryEnter()) {
+			try {
+				sendNow(message);
+			}
+			finally {
+				this.serializer.exit();
+			}
+		}
+		else {
+			// Another operation is running (perhaps on this thread, a callback re-entering): queue
+			// the send behind it, having reported what can be known now.
+			checkSendable();
+			this.serializer.execute(() -> sendNow(message));
+		}
+		this.messagesSent++;
+		this.lifecycle.touch();
+	}
+
+	private void sendNow(Req message) {
+		checkSendable();
+		this.delegate.sendMessage(message);
+	}
+
+	private void checkSendable() {
+		if (this.cancelled) {
+			// The lifecycle (idle timer, drain, leak detector, close) ended the call: say why,
+			// rather than grpc's bare "call was cancelled".
+			Status end = this.lifecycle.endStatus();
+			throw ((end != null) ? end : Status.CANCELLED).asRuntimeException();
+		}
+		if (this.halfClosedByDrain) {
+			throw Status.UNAVAILABLE.withDescription(ClientStreams.SHUTTING_DOWN + ": the stream was half-closed")
+				.asRuntimeException();
 		}
 	}
 
 	@Override
 	public void halfClose() {
-		synchronized (this.lock) {
-			if (this.cancelled) {
-				return;
-			}
-			if (!this.halfClosed) {
-				this.halfClosed = true;
-				this.delegate.halfClose();
-			}
-		}
-		// Also when the application half-closed first (every server stream, a bidi stream after
-		// closeSend()): a server that has finished still needs its pending responses let through
-		// before its trailers can arrive, or the drain would wait out the grace period and cancel it.
-		Runnable action = this.drainAction;
-		if (action != null && this.streams.isShuttingDown() && !this.done) {
-			action.run();
+		serially(this::halfCloseNow);
+	}
+
+	/** Runs in the serializer. */
+	private void halfCloseNow() {
+		if (!this.cancelled && !this.halfClosed) {
+			this.halfClosed = true;
+			this.delegate.halfClose();
 		}
 	}
 
+	/** The application cancels the call (a handle's cancel, grpc's stubs, a future's cancel). */
 	@Override
-	public void sendMessage(Req message) {
-		synchronized (this.lock) {
-			Status localEnd = this.localEndStatus;
-			if (this.cancelled && localEnd != null) {
-				// The lifecycle (idle timer, drain, leak detector, a handle's cancel) ended the call:
-				// say why, rather than grpc's bare "call was cancelled".
-				throw localEnd.asRuntimeException();
-			}
-			if (this.halfClosed && this.streams.isShuttingDown()) {
-				// The drain half-closed the call under the application's feet: say why, rather
-				// than grpc's bare "call was half-closed".
-				throw Status.UNAVAILABLE.withDescription(ClientStreams.SHUTTING_DOWN + ": the stream was half-closed")
-					.asRuntimeException();
-			}
-			this.delegate.sendMessage(message);
-		}
-		this.messagesSent++;
-		if (this.idleClock) {
-			this.lastActivityNanos = System.nanoTime();
+	public void cancel(String message, Throwable cause) {
+		Status status = Status.CANCELLED.withDescription(message).withCause(cause);
+		if (!this.lifecycle.terminate(EndReason.CANCELLED_BY_APPLICATION, status)) {
+			// Already ended: grpc's contract still wants the cancel passed on (harmless if closed).
+			cut(status);
 		}
 	}
 
@@ -174,9 +202,7 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	@Override
 	public void setMessageCompression(boolean enabled) {
-		synchronized (this.lock) {
-			this.delegate.setMessageCompression(enabled);
-		}
+		serially(() -> this.delegate.setMessageCompression(enabled));
 	}
 
 	@Override
@@ -184,72 +210,73 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 		return this.delegate.getAttributes();
 	}
 
-	/** Ends the call now; the application sees {@code status} instead of a bare CANCELLED. */
-	@Override
-	public void cancel(Status status) {
-		if (this.done) {
-			return;
-		}
-		if (this.localEndStatus == null) {
-			this.localEndStatus = status;
-		}
-		cancel(status.getDescription(), status.getCause());
+	/** Cuts the call: the lifecycle's terminator. Never blocks. */
+	private void cut(Status status) {
+		this.serializer.execute(() -> {
+			if (!this.cancelled) {
+				this.cancelled = true;
+				this.delegate.cancel(status.getDescription(), status.getCause());
+			}
+		});
+		wake();
 	}
 
-	/** The call's stream now exists on a transport: connecting is over, the idle clock starts. */
-	void streamEstablished() {
-		this.lastActivityNanos = System.nanoTime();
-		this.established = true;
-	}
-
-	void setDrainAction(Runnable drainAction) {
-		this.drainAction = drainAction;
-	}
-
-	boolean isDone() {
-		return this.done;
-	}
-
-	boolean isCancelled() {
-		return this.cancelled;
-	}
-
-	StreamSettings settings() {
-		return this.settings;
-	}
-
-	private void scheduleIdleCheck(long delayNanos) {
-		ScheduledFuture<?> check = this.streams.timer().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
-		this.idleCheck = check;
-		if (this.done) {
-			check.cancel(false);
+	private void wake() {
+		Runnable hook = this.wakeUp;
+		if (hook != null) {
+			hook.run();
 		}
 	}
 
-	private void checkIdle() {
-		if (this.done) {
-			return;
-		}
-		long timeout = this.settings.idleTimeout().value().toNanos();
-		if (!this.established) {
-			// Connecting is not idleness: the clock starts once the stream is established.
-			scheduleIdleCheck(timeout);
-			return;
-		}
-		long idle = System.nanoTime() - this.lastActivityNanos;
-		if (idle >= timeout) {
-			cancel(Status.DEADLINE_EXCEEDED.withDescription("idle for " + this.settings.idleTimeout().describe()));
+	/** Runs {@code operation} on the delegate now, or after the one in progress. */
+	private void serially(Runnable operation) {
+		if (this.serializer.tryEnter()) {
+			try {
+				operation.run();
+			}
+			finally {
+				this.serializer.exit();
+			}
 		}
 		else {
-			scheduleIdleCheck(timeout - idle);
+			this.serializer.execute(operation);
 		}
+	}
+
+	void streamCreated() {
+		this.trailersReceived = false;
+		this.lifecycle.established();
+	}
+
+	void trailersReceived() {
+		this.trailersReceived = true;
+	}
+
+	/** Records activity that the application consumed a message: a slow steady reader is not idle. */
+	void consumed() {
+		this.lifecycle.touch();
+	}
+
+	private EndReason classify(Status status) {
+		if (this.refused) {
+			return EndReason.REFUSED;
+		}
+		if (status.isOk()) {
+			return EndReason.COMPLETED;
+		}
+		boolean expired = this.deadline != null && this.deadline.isExpired();
+		if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && (expired || !this.trailersReceived)) {
+			return EndReason.DEADLINE;
+		}
+		if (this.trailersReceived) {
+			return EndReason.FAILED;
+		}
+		// No trailers: the status is grpc's own. The caller's gRPC context was cancelled, or else
+		// the connection failed or the peer reset the stream.
+		return this.callerContext.isCancelled() ? EndReason.CANCELLED_BY_APPLICATION : EndReason.PEER_GONE;
 	}
 
 	private Status explain(Status status) {
-		Status local = this.localEndStatus;
-		if (local != null && status.getCode() == Status.Code.CANCELLED) {
-			return local;
-		}
 		if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && this.deadline != null && this.deadline.isExpired()
 				&& this.deadlineSetting != null) {
 			return status.withDescription(
@@ -262,7 +289,7 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	@Override
 	public long id() {
-		return this.id;
+		return this.lifecycle.id();
 	}
 
 	@Override
@@ -292,7 +319,7 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	@Override
 	public Instant startedAt() {
-		return this.startedAt;
+		return this.lifecycle.startedAt();
 	}
 
 	@Override
@@ -311,8 +338,28 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	}
 
 	@Override
+	public Duration idleFor() {
+		return this.lifecycle.idleFor();
+	}
+
+	@Override
+	public Duration deadlineRemaining() {
+		return (this.deadline != null) ? Duration.ofNanos(this.deadline.timeRemaining(TimeUnit.NANOSECONDS)) : null;
+	}
+
+	@Override
+	public boolean isDrainNoticeGiven() {
+		return this.lifecycle.isDrainNoticeGiven();
+	}
+
+	@Override
 	public Status status() {
-		return this.endStatus;
+		return this.lifecycle.endStatus();
+	}
+
+	@Override
+	public EndReason endReason() {
+		return this.lifecycle.endReason();
 	}
 
 	@Override
@@ -321,8 +368,37 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	}
 
 	@Override
+	public void giveDrainNotice() {
+		this.lifecycle.giveDrainNotice(true);
+	}
+
+	/**
+	 * Half-closes a bidi stream under the {@code half-close} policy whose application registered
+	 * no drain action; nothing else (see {@link DrainPolicy}).
+	 */
+	@Override
+	public void takeDrainStep() {
+		if (this.method.getType() != MethodDescriptor.MethodType.BIDI_STREAMING
+				|| this.settings.drainPolicy() != DrainPolicy.HALF_CLOSE || this.lifecycle.hasDrainActions()) {
+			return;
+		}
+		this.serializer.execute(() -> {
+			if (!this.cancelled && !this.halfClosed) {
+				this.halfClosedByDrain = true;
+				halfCloseNow();
+			}
+		});
+		wake();
+	}
+
+	@Override
+	public boolean end(EndReason reason, Status status) {
+		return this.lifecycle.terminate(reason, status);
+	}
+
+	@Override
 	public String toString() {
-		return "client stream #" + this.id + " " + this.method.getFullMethodName() + " on channel '" + this.channelName
+		return "client stream #" + id() + " " + this.method.getFullMethodName() + " on channel '" + this.channelName
 				+ "'";
 	}
 
@@ -336,51 +412,37 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 		@Override
 		public void onHeaders(Metadata headers) {
-			markActive();
+			TrackedClientCall.this.lifecycle.established();
+			TrackedClientCall.this.lifecycle.touch();
 			this.delegate.onHeaders(headers);
 		}
 
 		@Override
 		public void onMessage(Resp message) {
 			TrackedClientCall.this.messagesReceived++;
-			markActive();
+			TrackedClientCall.this.lifecycle.touch();
 			this.delegate.onMessage(message);
 		}
 
 		@Override
 		public void onReady() {
-			if (!TrackedClientCall.this.established) {
-				markActive();
-			}
+			TrackedClientCall.this.lifecycle.established();
 			this.delegate.onReady();
 		}
 
 		@Override
 		public void onClose(Status status, Metadata trailers) {
+			StreamLifecycle lifecycle = TrackedClientCall.this.lifecycle;
 			Status explained = explain(status);
-			TrackedClientCall.this.endStatus = explained;
-			TrackedClientCall.this.done = true;
-			ScheduledFuture<?> check = TrackedClientCall.this.idleCheck;
-			if (check != null) {
-				check.cancel(false);
+			Status delivered = explained;
+			if (!lifecycle.end(classify(status), explained)) {
+				// This side ended the call first: the application hears why, not a bare CANCELLED.
+				Status local = lifecycle.endStatus();
+				if (status.getCode() == Status.Code.CANCELLED && local != null) {
+					delivered = local;
+				}
 			}
-			try {
-				this.delegate.onClose(explained, trailers);
-			}
-			finally {
-				// Only once the application has been told: the shutdown drain waits for an empty
-				// registry, and every stream it ended must have its end delivered when it returns.
-				TrackedClientCall.this.streams.registry().remove(TrackedClientCall.this);
-			}
-		}
-
-		private void markActive() {
-			if (TrackedClientCall.this.idleClock) {
-				TrackedClientCall.this.lastActivityNanos = System.nanoTime();
-			}
-			if (!TrackedClientCall.this.established) {
-				TrackedClientCall.this.established = true;
-			}
+			this.delegate.onClose(delivered, trailers);
 		}
 
 	}

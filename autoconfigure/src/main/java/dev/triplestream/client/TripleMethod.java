@@ -52,4 +52,11 @@ public @interface TripleMethod {
 	 */
 	String idleTimeout() default "";
 
+	/**
+	 * What the shutdown drain does to this method's open bidi streams, overriding the channel's
+	 * {@code drain-policy}; {@code INHERIT} (the default) keeps the channel's. Client-streaming calls
+	 * are never half-closed by the drain, whatever this says.
+	 */
+	DrainPolicy drainPolicy() default DrainPolicy.INHERIT;
+
 }

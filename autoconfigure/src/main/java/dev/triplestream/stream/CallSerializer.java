@@ -8,7 +8,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Runs operations on a call one at a time, in order, without holding a lock while they run.
+ * Runs operations on a call one at a time, in order, without holding a lock while they run, and
+ * without ever making a thread wait for another's operation.
  * <p>
  * grpc-java's {@code ClientCall} and {@code ServerCall} are not thread-safe, yet the application's
  * sender, a timer, the drain and an operator may all act on one call; and a transport may call back
@@ -16,8 +17,10 @@ import org.apache.commons.logging.LogFactory;
  * would be held across those callbacks. Here, the thread that finds the call free runs its operation
  * at once (the common case costs one compare-and-set each way, and allocates nothing); a thread that
  * finds it busy, including the busy thread itself when a callback re-enters, queues its operation,
- * and whoever is running runs it next, before letting go. Like grpc's {@code SynchronizationContext},
- * but with an allocation-free fast path for the sender.
+ * and whoever is running runs it next, before letting go. So a callback that a transport runs inside
+ * an operation (the in-process transport with a direct executor does) may wait for another thread
+ * that acts on the same call without deadlocking: that thread queues its operation and returns.
+ * Like grpc's {@code SynchronizationContext}, with an allocation-free fast path for the sender.
  */
 public final class CallSerializer {
 

@@ -106,6 +106,12 @@ final class ClientFixture implements AutoCloseable {
 		return new TripleClientFactory((name) -> this.channel, this.streams).create(clientInterface);
 	}
 
+	/** Stops the server at once, cutting its connections: the peer is gone. */
+	void killServer() throws InterruptedException {
+		this.server.shutdownNow();
+		this.server.awaitTermination(5, TimeUnit.SECONDS);
+	}
+
 	@Override
 	public void close() throws InterruptedException {
 		this.channel.shutdownNow();
@@ -139,6 +145,8 @@ final class ClientFixture implements AutoCloseable {
 		private Duration gracePeriod = Duration.ofSeconds(5);
 
 		private LeakDetection leakDetection = LeakDetection.SIMPLE;
+
+		private DrainPolicy drainPolicy = DrainPolicy.HALF_CLOSE;
 
 		private Builder(boolean netty) {
 			this.netty = netty;
@@ -185,6 +193,11 @@ final class ClientFixture implements AutoCloseable {
 			return this;
 		}
 
+		Builder drainPolicy(DrainPolicy drainPolicy) {
+			this.drainPolicy = drainPolicy;
+			return this;
+		}
+
 		Builder leakDetection(LeakDetection leakDetection) {
 			this.leakDetection = leakDetection;
 			return this;
@@ -192,7 +205,8 @@ final class ClientFixture implements AutoCloseable {
 
 		StreamSettings settings() {
 			return new StreamSettings(setting(this.deadline, "deadline"), setting(this.streamDeadline, "stream-deadline"),
-					setting(this.idleTimeout, "idle-timeout"), setting(this.closeTimeout, "close-timeout"));
+					setting(this.idleTimeout, "idle-timeout"), setting(this.closeTimeout, "close-timeout"),
+					this.drainPolicy);
 		}
 
 		private static TimeoutSetting setting(Duration value, String name) {
