@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Not thread-safe: one test thread starts, reads and stops it.
  */
-final class PeerJvm implements AutoCloseable {
+public final class PeerJvm implements AutoCloseable {
 
 	static final String INTEROP_PACKAGE = "io.grpc.testing.integration.";
 
@@ -33,7 +33,7 @@ final class PeerJvm implements AutoCloseable {
 	 * Starts {@code mainClass} of the interop suite with {@code args}.
 	 * @param name names the output file, {@code target/peers/<name>.log}
 	 */
-	static PeerJvm start(String name, String mainClass, String... args) throws IOException {
+	public static PeerJvm start(String name, String mainClass, String... args) throws IOException {
 		return launch(name, INTEROP_PACKAGE + mainClass, args);
 	}
 
@@ -41,7 +41,7 @@ final class PeerJvm implements AutoCloseable {
 	 * Runs a single Java source file of {@code src/test/peer} (compiled by the peer JVM itself, on
 	 * the peer class path) with {@code args}.
 	 */
-	static PeerJvm startSource(String name, String sourceFile, String... args) throws IOException {
+	public static PeerJvm startSource(String name, String sourceFile, String... args) throws IOException {
 		return launch(name, Paths.get("src", "test", "peer", sourceFile).toString(), args);
 	}
 
@@ -72,7 +72,7 @@ final class PeerJvm implements AutoCloseable {
 	}
 
 	/** Waits for the JVM to exit; kills it and fails after {@code seconds}. */
-	int awaitExit(long seconds) throws InterruptedException {
+	public int awaitExit(long seconds) throws InterruptedException {
 		if (!this.process.waitFor(seconds, TimeUnit.SECONDS)) {
 			this.process.destroyForcibly().waitFor();
 			throw new AssertionError("Peer did not exit within " + seconds + " s; output:\n" + output());
@@ -80,12 +80,12 @@ final class PeerJvm implements AutoCloseable {
 		return this.process.exitValue();
 	}
 
-	boolean isAlive() {
+	public boolean isAlive() {
 		return this.process.isAlive();
 	}
 
 	/** All the output so far. */
-	String output() {
+	public String output() {
 		try {
 			return Files.readString(this.output);
 		}

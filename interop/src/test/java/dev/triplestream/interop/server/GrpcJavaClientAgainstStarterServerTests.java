@@ -1,4 +1,4 @@
-package dev.triplestream.interop;
+package dev.triplestream.interop.server;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
+import dev.triplestream.interop.PeerJvm;
 import dev.triplestream.server.LocalTripleServerPort;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;

@@ -1,4 +1,4 @@
-package dev.triplestream.interop;
+package dev.triplestream.interop.server;
 
 import java.util.concurrent.ScheduledExecutorService;
 
