@@ -119,6 +119,9 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 			else if (arg.startsWith("--flow-streams=")) {
 				options = options.withFlowStreams(positiveInts(arg, value));
 			}
+			else if (arg.startsWith("--flow-rounds=")) {
+				options = options.withFlowRounds(positiveInt(arg, value));
+			}
 			else if (arg.startsWith("--lifecycle-workers=")) {
 				options = options.withLifeWorkers(positiveInts(arg, value));
 			}
@@ -128,7 +131,7 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 			else {
 				throw new IllegalArgumentException("unknown argument '" + arg + "'; known: --quick, --smoke,"
 						+ " --scenario=" + String.join(",", ALL) + ", --time-factor=F, --grace=30s,"
-						+ " --shutdown-streams=N, --scale-streams=N, --flow-streams=1,64, --lifecycle-workers=1,16,"
+						+ " --shutdown-streams=N, --scale-streams=N, --flow-streams=1,64, --flow-rounds=N, --lifecycle-workers=1,16,"
 						+ " --out=results.json");
 			}
 		}
@@ -188,6 +191,14 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 				this.lifeWarmupRounds, this.lifeRounds, this.lifeSettle, this.lifeMeasure, this.cancelWarmup,
 				this.cancelRounds, this.cancelPerRound, this.idleStreams, this.idleTimeout, this.shutdownStreams,
 				this.shutdownRepeats, this.grace, this.scaleStreams, this.output);
+	}
+
+	BenchOptions withFlowRounds(int rounds) {
+		return new BenchOptions(this.scenarios, this.pingWarmup, this.pingRounds, this.pingPerRound, this.flowStreams,
+				this.flowWarmupRounds, rounds, this.flowSettle, this.flowMeasure, this.lifeWorkers, this.lifeWarmupRounds,
+				this.lifeRounds, this.lifeSettle, this.lifeMeasure, this.cancelWarmup, this.cancelRounds,
+				this.cancelPerRound, this.idleStreams, this.idleTimeout, this.shutdownStreams, this.shutdownRepeats,
+				this.grace, this.scaleStreams, this.output);
 	}
 
 	BenchOptions withLifeWorkers(List<Integer> workers) {

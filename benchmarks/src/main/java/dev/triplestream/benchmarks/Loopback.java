@@ -61,6 +61,12 @@ final class Loopback implements AutoCloseable {
 	/** Event loop threads per side; see the class comment. */
 	static final int EVENT_LOOP_THREADS = Integer.getInteger("bench.event-loop-threads", 1);
 
+	/**
+	 * A fixed HTTP/2 flow-control window in bytes on every channel and the server, which turns
+	 * grpc-java's BDP auto-tuning off; 0 (the default) keeps grpc-java's default, auto-tuning on.
+	 */
+	static final int FLOW_WINDOW = Integer.getInteger("bench.flow-window", 0);
+
 	private final ExecutorService serverExecutor = Executors.newCachedThreadPool(daemonThreads("bench-server"));
 
 	private final ExecutorService clientExecutor = Executors.newCachedThreadPool(daemonThreads("bench-client"));
@@ -78,14 +84,17 @@ final class Loopback implements AutoCloseable {
 	private final InetSocketAddress address;
 
 	Loopback() throws IOException {
-		this.server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+		NettyServerBuilder builder = NettyServerBuilder
+			.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
 			.bossEventLoopGroup(this.serverBoss)
 			.workerEventLoopGroup(this.serverWorkers)
 			.channelType(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
 			.executor(this.serverExecutor)
-			.addService(this.service)
-			.build()
-			.start();
+			.addService(this.service);
+		if (FLOW_WINDOW > 0) {
+			builder.flowControlWindow(FLOW_WINDOW);
+		}
+		this.server = builder.build().start();
 		this.address = new InetSocketAddress(InetAddress.getLoopbackAddress(), this.server.getPort());
 	}
 
@@ -112,9 +121,10 @@ final class Loopback implements AutoCloseable {
 	 * through a {@code TripleChannelBuilderCustomizer}.
 	 */
 	NettyChannelBuilder applyTransport(NettyChannelBuilder builder) {
-		return builder.eventLoopGroup(this.clientLoops)
+		builder.eventLoopGroup(this.clientLoops)
 			.channelType(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
 			.executor(this.clientExecutor);
+		return (FLOW_WINDOW > 0) ? builder.flowControlWindow(FLOW_WINDOW) : builder;
 	}
 
 	ManagedChannel newRawChannel() {
