@@ -67,9 +67,18 @@ final class Loopback implements AutoCloseable {
 	 */
 	static final int FLOW_WINDOW = Integer.getInteger("bench.flow-window", 0);
 
-	private final ExecutorService serverExecutor = Executors.newCachedThreadPool(daemonThreads("bench-server"));
+	/**
+	 * The call executors of the server and of every channel: {@code cached} (the default, a cached
+	 * thread pool per side, grpc-java's own default kind), {@code fixed} (two threads per side) or
+	 * {@code direct} (the clients' callbacks on their event loop; the server keeps a cached pool,
+	 * on which its download pump continues). For experiments on where the time goes.
+	 */
+	static final String EXECUTOR = System.getProperty("bench.executor", "cached");
 
-	private final ExecutorService clientExecutor = Executors.newCachedThreadPool(daemonThreads("bench-client"));
+	private final ExecutorService serverExecutor = EXECUTOR.equals("direct")
+			? Executors.newCachedThreadPool(daemonThreads("bench-server")) : executor("bench-server");
+
+	private final ExecutorService clientExecutor = executor("bench-client");
 
 	private final EventLoopGroup serverBoss = eventLoops(1, "bench-server-boss");
 
@@ -175,6 +184,16 @@ final class Loopback implements AutoCloseable {
 
 	static String transportName() {
 		return Epoll.isAvailable() ? "epoll" : "nio";
+	}
+
+	private static ExecutorService executor(String prefix) {
+		return switch (EXECUTOR) {
+			case "cached" -> Executors.newCachedThreadPool(daemonThreads(prefix));
+			case "fixed" -> Executors.newFixedThreadPool(2, daemonThreads(prefix));
+			case "direct" -> new DirectExecutorService();
+			default -> throw new IllegalArgumentException(
+					"-Dbench.executor: expected 'cached', 'fixed' or 'direct', not '" + EXECUTOR + "'");
+		};
 	}
 
 	/** Epoll where netty-shaded has it (grpc-java's own default), NIO elsewhere. */

@@ -73,16 +73,26 @@ record PairedRatios(double median, double lowerQuartile, double upperQuartile, d
 		return sorted.get(below) + (sorted.get(above) - sorted.get(below)) * fraction;
 	}
 
+	/**
+	 * Half the width of the median's notch, {@code 1.58 * IQR / sqrt(pairs)}: the interval
+	 * {@code median ± notch} is roughly a 95% confidence interval of the median (McGill, Tukey and
+	 * Larsen's notched box plots; R's {@code boxplot.stats} uses the same factor). Two medians
+	 * whose notches do not overlap differ.
+	 */
+	double notch() {
+		return 1.58 * (this.upperQuartile - this.lowerQuartile) / Math.sqrt(this.pairs);
+	}
+
 	/** Whether the median lies within {@code tolerance} of 1.0 (both ends included). */
 	boolean isWithin(double tolerance) {
 		// The rounding guard keeps 0.97 against a 3% tolerance inside, as the table prints it.
 		return Math.abs(this.median - 1.0) <= tolerance + 1e-9;
 	}
 
-	/** Such as {@code IQR 0.975-1.125, range 0.900-1.200, 4 pairs}. */
+	/** Such as {@code ±0.119, IQR 0.975-1.125, range 0.900-1.200, 4 pairs}, the first figure the notch. */
 	String describe() {
-		return String.format(Locale.ROOT, "IQR %.3f-%.3f, range %.3f-%.3f, %d pairs", this.lowerQuartile,
-				this.upperQuartile, this.min, this.max, this.pairs);
+		return String.format(Locale.ROOT, "±%.3f, IQR %.3f-%.3f, range %.3f-%.3f, %d pairs", notch(),
+				this.lowerQuartile, this.upperQuartile, this.min, this.max, this.pairs);
 	}
 
 }

@@ -82,7 +82,7 @@ final class Results {
 
 		/** How the row came out against its target; null without a target. */
 		Verdict verdict() {
-			return (this.target != null) ? Verdict.of(this.target.isMetBy(this), this.control) : null;
+			return (this.target != null) ? Verdict.of(this.target, this) : null;
 		}
 
 		/** Whether the target is met, inconclusive rows not; null without a target. */

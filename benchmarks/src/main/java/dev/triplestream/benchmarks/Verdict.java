@@ -1,10 +1,19 @@
 package dev.triplestream.benchmarks;
 
 /**
- * How a row with a target came out. A row whose A/A control (raw grpc-java against raw grpc-java
- * on a second channel, measured in the same rounds) strays further than {@link #CONTROL_TOLERANCE}
- * from 1.0 is {@link #INCONCLUSIVE}: the machine moved two identical clients apart by more than
- * the difference the target is about, so the row's own ratio proves nothing either way.
+ * How a row with a target came out. A row whose figures are paired by round
+ * ({@link PairedRatios}) is judged by the median of its pairwise ratios, and only where the
+ * measurement can resolve the target; it is {@link #INCONCLUSIVE} when
+ * <ul>
+ * <li>its A/A control (raw grpc-java against raw grpc-java on a second channel, in the same rounds)
+ * has a median more than {@link #TOLERANCE} from 1.0: the machine moved two identical clients
+ * apart by more than the difference the target is about;</li>
+ * <li>the control's median is itself uncertain by more than {@link #TOLERANCE} (its
+ * {@linkplain PairedRatios#notch() notch}): the rounds were too few or too noisy to tell;</li>
+ * <li>or the row's own notch straddles the target: part of the median's confidence interval meets
+ * it and part does not.</li>
+ * </ul>
+ * Rows without paired rounds are met or missed by their figure alone.
  */
 enum Verdict {
 
@@ -14,8 +23,8 @@ enum Verdict {
 
 	INCONCLUSIVE("INCONCLUSIVE");
 
-	/** How far the control's median pairwise ratio may stray from 1.0 before a row is inconclusive. */
-	static final double CONTROL_TOLERANCE = 0.03;
+	/** The resolution the targets ask for: 3%. */
+	static final double TOLERANCE = 0.03;
 
 	private final String text;
 
@@ -25,14 +34,24 @@ enum Verdict {
 
 	/**
 	 * The verdict on a row.
-	 * @param met whether the row's figure meets its target
-	 * @param control the A/A control's ratios of the same rounds, or null where the row has none
+	 * @param target the row's goal
+	 * @param row the row, with its pairwise ratios and its control where it has them
 	 */
-	static Verdict of(boolean met, PairedRatios control) {
-		if (control != null && !control.isWithin(CONTROL_TOLERANCE)) {
+	static Verdict of(Target target, Results.Row row) {
+		PairedRatios ratios = row.ratios();
+		PairedRatios control = row.control();
+		if (ratios == null || target.ratioCheck() == null) {
+			return target.isMetBy(row) ? MET : MISSED;
+		}
+		if (control != null && (!control.isWithin(TOLERANCE) || control.notch() > TOLERANCE + 1e-9)) {
 			return INCONCLUSIVE;
 		}
-		return met ? MET : MISSED;
+		boolean low = target.ratioCheck().test(ratios.median() - ratios.notch());
+		boolean high = target.ratioCheck().test(ratios.median() + ratios.notch());
+		if (low && high) {
+			return MET;
+		}
+		return (!low && !high) ? MISSED : INCONCLUSIVE;
 	}
 
 	/** How the table prints it. */

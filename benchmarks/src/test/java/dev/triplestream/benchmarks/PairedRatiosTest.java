@@ -21,7 +21,9 @@ class PairedRatiosTest {
 		assertThat(ratios.min()).isCloseTo(0.9, within(1e-12));
 		assertThat(ratios.max()).isCloseTo(1.2, within(1e-12));
 		assertThat(ratios.pairs()).isEqualTo(4);
-		assertThat(ratios.describe()).isEqualTo("IQR 0.975-1.125, range 0.900-1.200, 4 pairs");
+		// 1.58 * IQR / sqrt(4)
+		assertThat(ratios.notch()).isCloseTo(1.58 * 0.15 / 2, within(1e-12));
+		assertThat(ratios.describe()).startsWith("±0.11").endsWith(", IQR 0.975-1.125, range 0.900-1.200, 4 pairs");
 	}
 
 	@Test
@@ -72,6 +74,19 @@ class PairedRatiosTest {
 	}
 
 	@Test
+	void theNotchNarrowsWithMorePairs() {
+		PairedRatios four = PairedRatios.of(List.of(1.0, 1.0, 1.0, 1.0), List.of(0.9, 1.0, 1.0, 1.1));
+		PairedRatios sixteen = PairedRatios.of(List.of(1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0,
+				1.0, 1.0, 1.0), List.of(0.9, 0.9, 0.9, 0.9, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.1, 1.1, 1.1, 1.1));
+		assertThat(four.upperQuartile() - four.lowerQuartile()).isCloseTo(0.05, within(1e-12));
+		// the same spread, four times the pairs: half the notch
+		assertThat(sixteen.upperQuartile() - sixteen.lowerQuartile()).isCloseTo(0.05, within(1e-12));
+		assertThat(four.notch()).isCloseTo(1.58 * 0.05 / 2, within(1e-12));
+		assertThat(sixteen.notch()).isCloseTo(1.58 * 0.05 / 4, within(1e-12));
+		assertThat(PairedRatios.of(List.of(2.0, 2.0), List.of(2.0, 2.0)).notch()).isZero();
+	}
+
+	@Test
 	void withinAToleranceIncludesItsEdges() {
 		assertThat(ratiosWithMedian(1.03).isWithin(0.03)).isTrue();
 		assertThat(ratiosWithMedian(0.97).isWithin(0.03)).isTrue();
@@ -79,8 +94,13 @@ class PairedRatiosTest {
 		assertThat(ratiosWithMedian(0.969).isWithin(0.03)).isFalse();
 	}
 
+	/** Three pairs: {@code median - spread, median, median + spread}, so the IQR is {@code spread}. */
+	static PairedRatios ratios(double median, double spread) {
+		return PairedRatios.of(List.of(1.0, 1.0, 1.0), List.of(median - spread, median, median + spread));
+	}
+
 	static PairedRatios ratiosWithMedian(double median) {
-		return PairedRatios.of(List.of(100.0, 100.0, 100.0), List.of(100.0 * median - 5, 100.0 * median, 100.0 * median + 5));
+		return ratios(median, 0.005);
 	}
 
 }
