@@ -51,16 +51,16 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 			CancellationScenario.NAME, ShutdownScenario.NAME, ScaleScenario.NAME);
 
 	static BenchOptions full() {
-		return new BenchOptions(new LinkedHashSet<>(ALL), 20_000, 50, 1_000, List.of(1, 64), 1, 6,
-				Duration.ofMillis(300), Duration.ofSeconds(1), List.of(1, 16), 1, 6, Duration.ofMillis(200),
-				Duration.ofMillis(800), 200, 100, 20, 1000, Duration.ofMillis(200), 1000, 5, Duration.ofSeconds(30),
+		return new BenchOptions(new LinkedHashSet<>(ALL), 20_000, 50, 1_000, List.of(1, 64), 2, 16,
+				Duration.ofMillis(300), Duration.ofMillis(700), List.of(1, 16), 1, 10, Duration.ofMillis(200),
+				Duration.ofMillis(600), 200, 100, 20, 1000, Duration.ofMillis(200), 1000, 5, Duration.ofSeconds(30),
 				10_000, defaultOutput());
 	}
 
 	static BenchOptions quick() {
-		return new BenchOptions(new LinkedHashSet<>(ALL), 5_000, 15, 600, List.of(1, 64), 1, 2,
-				Duration.ofMillis(300), Duration.ofSeconds(1), List.of(1, 16), 1, 2, Duration.ofMillis(200),
-				Duration.ofMillis(800), 100, 25, 20, 300, Duration.ofMillis(200), 1000, 1, Duration.ofSeconds(5),
+		return new BenchOptions(new LinkedHashSet<>(ALL), 5_000, 20, 500, List.of(1, 64), 1, 8,
+				Duration.ofMillis(200), Duration.ofMillis(500), List.of(1, 16), 1, 6, Duration.ofMillis(200),
+				Duration.ofMillis(400), 100, 25, 20, 300, Duration.ofMillis(200), 1000, 1, Duration.ofSeconds(5),
 				10_000, defaultOutput());
 	}
 

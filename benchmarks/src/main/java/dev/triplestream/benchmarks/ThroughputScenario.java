@@ -100,15 +100,15 @@ final class ThroughputScenario implements Scenario {
 				Thread.sleep(5);
 			}
 			long startCount = flow.delivered();
-			long startCpu = ThreadCpu.nanos();
+			ThreadCpu.Snapshot startCpu = ThreadCpu.now();
 			long start = System.nanoTime();
 			Thread.sleep(options.flowMeasure().toMillis());
 			long endCount = flow.delivered();
 			long end = System.nanoTime();
-			long endCpu = ThreadCpu.nanos();
+			ThreadCpu.Snapshot endCpu = ThreadCpu.now();
 			messages = endCount - startCount;
 			nanos = end - start;
-			cpu = (startCpu < 0 || endCpu < 0) ? -1 : endCpu - startCpu;
+			cpu = endCpu.nanosSince(startCpu);
 		}
 		finally {
 			long stopping = System.nanoTime();
