@@ -12,6 +12,9 @@ import java.util.Map;
  * ({@link PairedRatios}). Every round and what the JVM did during it (collections, compilation) go
  * to the progress log, so that a slow round can be told from a slow contender.
  * <p>
+ * Each contender's turn starts after a collection (see {@link #GC_BETWEEN}); the activity logged is
+ * that of the turn itself.
+ * <p>
  * Warm-up goes on past the configured rounds while the compiler is still busy: a warm-up round
  * that spent more than {@link #JIT_SHARE} of its time compiling is followed by another, up to
  * {@link #EXTRA_WARMUP_ROUNDS} more.
@@ -23,6 +26,14 @@ final class Rounds {
 
 	/** Warm-up rounds added at most while the compiler is still busy. */
 	static final int EXTRA_WARMUP_ROUNDS = 4;
+
+	/**
+	 * Whether to collect garbage before each contender's turn ({@code -Dbench.gc-between=false}
+	 * turns it off): each turn then starts with an empty young generation, so that fewer
+	 * collections fall into its measurement window. On a loaded machine a young collection that
+	 * takes 5 ms on a quiet one takes hundreds, its threads waiting for a core.
+	 */
+	static final boolean GC_BETWEEN = Boolean.parseBoolean(System.getProperty("bench.gc-between", "true"));
 
 	private Rounds() {
 	}
@@ -52,6 +63,9 @@ final class Rounds {
 			long roundStart = System.nanoTime();
 			JvmActivity roundBefore = JvmActivity.now();
 			for (Contender contender : Contender.order(contenders, round)) {
+				if (GC_BETWEEN) {
+					System.gc();
+				}
 				JvmActivity before = JvmActivity.now();
 				long[] window = measurement.measure(contender);
 				JvmActivity during = JvmActivity.now().since(before);
