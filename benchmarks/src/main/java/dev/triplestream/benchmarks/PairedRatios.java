@@ -20,36 +20,38 @@ import java.util.Locale;
  * @param upperQuartile the 75th percentile
  * @param min the smallest ratio
  * @param max the largest ratio
- * @param pairs how many pairs there were
+ * @param pairs how many pairs the figures are of
+ * @param skipped rounds left out because the base had no positive figure in them (it delivered
+ * nothing in its window, a stall of a loaded machine): their ratio has no value
  */
-record PairedRatios(double median, double lowerQuartile, double upperQuartile, double min, double max, int pairs) {
+record PairedRatios(double median, double lowerQuartile, double upperQuartile, double min, double max, int pairs,
+		int skipped) {
 
 	/**
 	 * The ratios {@code other[i] / base[i]}.
 	 * @param base the denominator of every pair, such as raw grpc-java's rates
 	 * @param other the numerator, such as the starter's rates, in the same round order
-	 * @throws IllegalArgumentException when the lists differ in length, are empty, or a base is not
-	 * positive
+	 * @throws IllegalArgumentException when the lists differ in length or no round has a positive
+	 * base
 	 */
 	static PairedRatios of(List<Double> base, List<Double> other) {
 		if (base.size() != other.size()) {
 			throw new IllegalArgumentException(
 					"every round needs both halves of its pair: " + base.size() + " against " + other.size());
 		}
-		if (base.isEmpty()) {
-			throw new IllegalArgumentException("no rounds to pair");
-		}
 		List<Double> ratios = new ArrayList<>(base.size());
 		for (int i = 0; i < base.size(); i++) {
 			double denominator = base.get(i);
-			if (!(denominator > 0)) {
-				throw new IllegalArgumentException("round " + i + ": the base figure must be positive, not " + denominator);
+			if (denominator > 0) {
+				ratios.add(other.get(i) / denominator);
 			}
-			ratios.add(other.get(i) / denominator);
+		}
+		if (ratios.isEmpty()) {
+			throw new IllegalArgumentException("no round with a positive base figure among " + base.size());
 		}
 		ratios.sort(null);
 		return new PairedRatios(quantile(ratios, 0.5), quantile(ratios, 0.25), quantile(ratios, 0.75), ratios.get(0),
-				ratios.get(ratios.size() - 1), ratios.size());
+				ratios.get(ratios.size() - 1), ratios.size(), base.size() - ratios.size());
 	}
 
 	/**
@@ -89,10 +91,14 @@ record PairedRatios(double median, double lowerQuartile, double upperQuartile, d
 		return Math.abs(this.median - 1.0) <= tolerance + 1e-9;
 	}
 
-	/** Such as {@code ±0.119, IQR 0.975-1.125, range 0.900-1.200, 4 pairs}, the first figure the notch. */
+	/**
+	 * Such as {@code ±0.119, IQR 0.975-1.125, range 0.900-1.200, 4 pairs}, the first figure the
+	 * notch; rounds left out are counted at the end.
+	 */
 	String describe() {
 		return String.format(Locale.ROOT, "±%.3f, IQR %.3f-%.3f, range %.3f-%.3f, %d pairs", notch(),
-				this.lowerQuartile, this.upperQuartile, this.min, this.max, this.pairs);
+				this.lowerQuartile, this.upperQuartile, this.min, this.max, this.pairs)
+				+ ((this.skipped > 0) ? ", " + this.skipped + " left out (no base figure)" : "");
 	}
 
 }

@@ -95,6 +95,7 @@ final class ResultsReport {
 				json.append(", \"ratio_range\": [").append(number(ratios.min())).append(", ")
 					.append(number(ratios.max())).append("]");
 				json.append(", \"pairs\": ").append(ratios.pairs());
+				json.append(", \"rounds_left_out\": ").append(ratios.skipped());
 			}
 			if (row.control() != null) {
 				json.append(", \"control_ratio\": ").append(number(row.control().median()));

@@ -12,9 +12,6 @@ import java.util.Map;
  * ({@link PairedRatios}). Every round and what the JVM did during it (collections, compilation) go
  * to the progress log, so that a slow round can be told from a slow contender.
  * <p>
- * Each contender's turn starts after a collection (see {@link #GC_BETWEEN}); the activity logged is
- * that of the turn itself.
- * <p>
  * Warm-up goes on past the configured rounds while the compiler is still busy: a warm-up round
  * that spent more than {@link #JIT_SHARE} of its time compiling is followed by another, up to
  * {@link #EXTRA_WARMUP_ROUNDS} more.
@@ -28,12 +25,12 @@ final class Rounds {
 	static final int EXTRA_WARMUP_ROUNDS = 4;
 
 	/**
-	 * Whether to collect garbage before each contender's turn ({@code -Dbench.gc-between=false}
-	 * turns it off): each turn then starts with an empty young generation, so that fewer
-	 * collections fall into its measurement window. On a loaded machine a young collection that
-	 * takes 5 ms on a quiet one takes hundreds, its threads waiting for a core.
+	 * Whether to collect garbage before each contender's turn ({@code -Dbench.gc-between=true}).
+	 * Off by default: the idea was that each turn starts with an empty young generation, but G1's
+	 * full collection shrinks the heap (to 68 to 80 MB here), and the turns then had 3.6 young
+	 * collections each instead of 0.4.
 	 */
-	static final boolean GC_BETWEEN = Boolean.parseBoolean(System.getProperty("bench.gc-between", "true"));
+	static final boolean GC_BETWEEN = Boolean.getBoolean("bench.gc-between");
 
 	private Rounds() {
 	}

@@ -69,8 +69,19 @@ class PairedRatiosTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> PairedRatios.of(List.of(1.0, 2.0), List.of(1.0)))
 			.withMessageContaining("2 against 1");
 		assertThatIllegalArgumentException().isThrownBy(() -> PairedRatios.of(List.of(), List.of()));
+	}
+
+	@Test
+	void aRoundInWhichTheBaseStalledIsLeftOutAndCounted() {
+		// Round two: raw delivered nothing in its window (a collection of a loaded machine stopped
+		// it); the ratio has no value, and the run must go on.
+		PairedRatios ratios = PairedRatios.of(List.of(100.0, 0.0, 100.0, 100.0), List.of(90.0, 50.0, 100.0, 110.0));
+		assertThat(ratios.pairs()).isEqualTo(3);
+		assertThat(ratios.skipped()).isEqualTo(1);
+		assertThat(ratios.median()).isCloseTo(1.0, within(1e-12));
+		assertThat(ratios.describe()).endsWith("3 pairs, 1 left out (no base figure)");
 		assertThatIllegalArgumentException().isThrownBy(() -> PairedRatios.of(List.of(0.0), List.of(1.0)))
-			.withMessageContaining("positive");
+			.withMessageContaining("no round with a positive base");
 	}
 
 	@Test
