@@ -53,13 +53,13 @@ final class Rounds {
 		int warmupTarget = warmupRounds;
 		int warmup = 0;
 		int measured = 0;
-		int round = 0;
 		while (measured < rounds) {
 			boolean warming = warmup < warmupTarget;
 			List<String> line = new ArrayList<>();
 			long roundStart = System.nanoTime();
 			JvmActivity roundBefore = JvmActivity.now();
-			for (Contender contender : Contender.order(contenders, round)) {
+			// Measured rounds count their order from zero, so that every two of them are balanced.
+			for (Contender contender : Contender.order(contenders, warming ? warmup : measured)) {
 				if (GC_BETWEEN) {
 					System.gc();
 				}
@@ -92,7 +92,6 @@ final class Rounds {
 			else {
 				measured++;
 			}
-			round++;
 		}
 		return figures;
 	}
