@@ -11,13 +11,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 
+import dev.triplestream.interop.server.InteropServerApplication;
+import dev.triplestream.interop.server.StarterInteropService;
 import dev.triplestream.interop.v1.InteropServiceGrpc;
 import dev.triplestream.interop.v1.Note;
 import dev.triplestream.server.TripleServer;
@@ -163,7 +162,7 @@ class DubboConsumerToStarterServiceTests {
 	}
 
 	private static ConfigurableApplicationContext serverApplication() {
-		return new SpringApplicationBuilder(ServerApplication.class).web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(InteropServerApplication.class).web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "triple.server.port=0", "triple.server.address=127.0.0.1",
 					"triple.server.shutdown.grace-period=20s")
 			.run();
@@ -186,22 +185,6 @@ class DubboConsumerToStarterServiceTests {
 		@Override
 		public void onCompleted() {
 			this.done = true;
-		}
-
-	}
-
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class ServerApplication {
-
-		@Bean
-		StarterInteropService starterInteropService() {
-			return new StarterInteropService();
-		}
-
-		@Bean
-		HeaderRecordingInterceptor headerRecordingInterceptor() {
-			return new HeaderRecordingInterceptor();
 		}
 
 	}

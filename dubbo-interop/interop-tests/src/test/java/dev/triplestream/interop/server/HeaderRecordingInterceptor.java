@@ -1,4 +1,4 @@
-package dev.triplestream.interop;
+package dev.triplestream.interop.server;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -11,7 +11,7 @@ import io.grpc.ServerInterceptor;
  * Hands the {@code grpc-timeout} header a client sent (or {@code none}) to the handler, through the
  * call's {@link Context}, so that a test can tell whether the peer sent a deadline. Stateless.
  */
-class HeaderRecordingInterceptor implements ServerInterceptor {
+public class HeaderRecordingInterceptor implements ServerInterceptor {
 
 	static final Context.Key<String> GRPC_TIMEOUT = Context.keyWithDefault("grpc-timeout", "none");
 

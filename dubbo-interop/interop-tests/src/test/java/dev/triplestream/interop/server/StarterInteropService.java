@@ -1,4 +1,4 @@
-package dev.triplestream.interop;
+package dev.triplestream.interop.server;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,7 +22,7 @@ import dev.triplestream.server.TripleService;
  * onError), {@code drained}. Thread-safe: grpc-java and the drain thread call it concurrently.
  */
 @TripleService
-class StarterInteropService extends InteropServiceGrpc.InteropServiceImplBase {
+public class StarterInteropService extends InteropServiceGrpc.InteropServiceImplBase {
 
 	private final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -39,7 +39,8 @@ class StarterInteropService extends InteropServiceGrpc.InteropServiceImplBase {
 		return replies;
 	}
 
-	List<String> events() {
+	/** Every event so far, in order. */
+	public List<String> events() {
 		return List.copyOf(this.events);
 	}
 
