@@ -96,16 +96,18 @@ class TripleServerEndReasonTests {
 					inProcess());
 			for (int i = 0; i < transports.size(); i++) {
 				String name = "deadline-" + i;
-				// Connected first, so that the deadline only has the call to cover.
-				EchoServiceGrpc.newBlockingStub(transports.get(i))
-					.withDeadlineAfter(Duration.ofSeconds(10))
-					.echo(EchoRequest.newBuilder().setText("connect").build());
+				// Connected and warmed up first, so that the deadline only has the call to cover.
+				ChatCall warmUp = new ChatCall(transports.get(i));
+				warmUp.send(1, "warm-up-" + i);
+				warmUp.next();
+				warmUp.halfClose();
+				assertThat(warmUp.awaitStatus().getCode()).isEqualTo(Status.Code.OK);
 				ChatCall call = new ChatCall(
 						EchoServiceGrpc.newStub(transports.get(i)).withDeadlineAfter(Duration.ofSeconds(2)));
 				call.send(1, name);
 				assertThat(call.next().getText()).isEqualTo("echo: " + name);
 				assertThat(call.awaitStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-				// Each unary probe ended first.
+				// Each warm-up call ended first.
 				RecordedEnds.End end = ends.awaitEnd(2 * i + 2);
 				assertThat(end.reason()).as("end reason over %s", transports.get(i)).isEqualTo(EndReason.DEADLINE);
 				// The server's own deadline or the client's reset at its deadline, whichever came first.
