@@ -23,6 +23,7 @@ import org.springframework.boot.ssl.SslOptions;
 
 import dev.triplestream.client.ChannelTarget;
 import dev.triplestream.client.ClientStreams;
+import dev.triplestream.client.RegistryNameResolvers;
 import dev.triplestream.client.StaticNameResolverProvider;
 
 /**
@@ -40,8 +41,16 @@ final class ManagedChannelFactory {
 
 	private final ObjectProvider<TripleChannelBuilderCustomizer> customizers;
 
+	private final List<RegistryNameResolvers> registries;
+
 	ManagedChannelFactory(ClientStreams clientStreams, ObjectProvider<ClientInterceptor> interceptors,
 			ObjectProvider<TripleChannelBuilderCustomizer> customizers) {
+		this(clientStreams, interceptors, customizers, List.of());
+	}
+
+	ManagedChannelFactory(ClientStreams clientStreams, ObjectProvider<ClientInterceptor> interceptors,
+			ObjectProvider<TripleChannelBuilderCustomizer> customizers, List<RegistryNameResolvers> registries) {
+		this.registries = registries;
 		this.clientStreams = clientStreams;
 		this.interceptors = interceptors;
 		this.customizers = customizers;
@@ -72,10 +81,17 @@ final class ManagedChannelFactory {
 	@SuppressWarnings("deprecation") // nameResolverFactory is the public way to scope a resolver to one channel
 	private NettyChannelBuilder network(ResolvedChannel channel) {
 		ChannelProperties properties = channel.properties();
-		NettyChannelBuilder builder = NettyChannelBuilder.forTarget(channel.target().grpcTarget());
+		RegistryNameResolvers registry = ResolvedChannel.registryOf(channel.target(), this.registries);
+		RegistryNameResolvers.Resolution resolution = (registry != null) ? registry.forChannel(channel.name(),
+				channel.target().text(), properties.getServiceGroup(), properties.getServiceVersion()) : null;
+		NettyChannelBuilder builder = NettyChannelBuilder
+			.forTarget((resolution != null) ? resolution.grpcTarget() : channel.target().grpcTarget());
 		if (channel.target().kind() == ChannelTarget.Kind.STATIC) {
 			// a registry of its own for this channel; grpc-java's global registry is left alone
 			builder.nameResolverFactory(StaticNameResolverProvider.INSTANCE);
+		}
+		else if (resolution != null) {
+			builder.nameResolverFactory(resolution.provider());
 		}
 		if (channel.tls()) {
 			builder.sslContext(sslContext(channel));

@@ -24,6 +24,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
 import dev.triplestream.client.ChannelTarget;
+import dev.triplestream.client.RegistryNameResolvers;
 import dev.triplestream.client.StreamSettings;
 import dev.triplestream.client.TimeoutSetting;
 
@@ -66,13 +67,22 @@ record ResolvedChannel(String name, ChannelProperties properties, ChannelTarget 
 	 * @throws InvalidConfigurationPropertyValueException naming the first property found wrong
 	 */
 	static List<ResolvedChannel> resolveAll(Binder binder, TripleClientProperties properties, SslBundles sslBundles) {
+		return resolveAll(binder, properties, sslBundles, List.of());
+	}
+
+	/**
+	 * Resolves and checks every channel, accepting the target schemes of the given registries.
+	 * @throws InvalidConfigurationPropertyValueException naming the first property found wrong
+	 */
+	static List<ResolvedChannel> resolveAll(Binder binder, TripleClientProperties properties, SslBundles sslBundles,
+			List<RegistryNameResolvers> registries) {
 		Duration grace = properties.getShutdown().getGracePeriod();
 		if (grace == null || grace.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + ".shutdown.grace-period", grace,
 					"The grace period must be zero or positive");
 		}
 		// the defaults are checked on their own too: a wrong default is wrong even where overridden
-		check(new Sources(binder, null), properties.getDefaults(), sslBundles, null);
+		check(new Sources(binder, null), properties.getDefaults(), sslBundles, null, registries);
 		List<ResolvedChannel> channels = new ArrayList<>();
 		for (Map.Entry<String, ChannelProperties> entry : properties.getChannels().entrySet()) {
 			String name = entry.getKey();
@@ -82,7 +92,7 @@ record ResolvedChannel(String name, ChannelProperties properties, ChannelTarget 
 			}
 			ChannelProperties effective = properties.getDefaults().copy();
 			binder.bind(channelPropertyName(name), Bindable.ofInstance(effective));
-			channels.add(check(new Sources(binder, name), effective, sslBundles, entry.getValue()));
+			channels.add(check(new Sources(binder, name), effective, sslBundles, entry.getValue(), registries));
 		}
 		return channels;
 	}
@@ -97,8 +107,8 @@ record ResolvedChannel(String name, ChannelProperties properties, ChannelTarget 
 	 * tell which headers the channel set itself
 	 */
 	private static ResolvedChannel check(Sources sources, ChannelProperties effective, SslBundles sslBundles,
-			ChannelProperties own) {
-		ChannelTarget target = checkTarget(sources, effective.getTarget());
+			ChannelProperties own, List<RegistryNameResolvers> registries) {
+		ChannelTarget target = checkTarget(sources, effective.getTarget(), registries);
 		boolean inProcess = target != null && target.kind() == ChannelTarget.Kind.IN_PROCESS;
 		SslBundle bundle = checkSslBundle(sources, effective.getSsl().getBundle(), sslBundles);
 		boolean tls = effective.getSsl().turnsTlsOn() && !inProcess;
@@ -135,18 +145,33 @@ record ResolvedChannel(String name, ChannelProperties properties, ChannelTarget 
 				headers);
 	}
 
-	private static ChannelTarget checkTarget(Sources sources, String text) {
+	private static ChannelTarget checkTarget(Sources sources, String text, List<RegistryNameResolvers> registries) {
 		if (text == null) {
 			return null;
 		}
 		try {
-			return ChannelTarget.parse(text,
-					(scheme) -> NameResolverRegistry.getDefaultRegistry().getProviderForScheme(scheme) != null);
+			ChannelTarget target = ChannelTarget.parse(text,
+					(scheme) -> registries.stream().anyMatch((registry) -> registry.scheme().equals(scheme))
+							|| NameResolverRegistry.getDefaultRegistry().getProviderForScheme(scheme) != null);
+			RegistryNameResolvers registry = registryOf(target, registries);
+			if (registry != null && sources.channel != null) {
+				// only parses: nothing is started before the channel is built
+				registry.forChannel(sources.channel, target.text(), null, null);
+			}
+			return target;
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(sources.of("target"), text,
 					"Not a valid channel target: " + ex.getMessage());
 		}
+	}
+
+	/** The registry that resolves a target, or null when grpc-java's own resolvers do. */
+	static RegistryNameResolvers registryOf(ChannelTarget target, List<RegistryNameResolvers> registries) {
+		if (target == null || target.kind() != ChannelTarget.Kind.OTHER) {
+			return null;
+		}
+		return registries.stream().filter((registry) -> registry.handles(target.text())).findFirst().orElse(null);
 	}
 
 	private static SslBundle checkSslBundle(Sources sources, String name, SslBundles sslBundles) {

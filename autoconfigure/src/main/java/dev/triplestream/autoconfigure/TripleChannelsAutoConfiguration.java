@@ -18,6 +18,7 @@ import org.springframework.core.env.Environment;
 import dev.triplestream.client.ChannelDefinition;
 import dev.triplestream.client.ClientStreams;
 import dev.triplestream.client.ClientStreamsLifecycle;
+import dev.triplestream.client.RegistryNameResolvers;
 import dev.triplestream.client.TripleChannels;
 import dev.triplestream.stream.StreamRegistry;
 
@@ -25,7 +26,9 @@ import dev.triplestream.stream.StreamRegistry;
  * The client channels declared under {@code triple.client.channels}: a {@link TripleChannels} that
  * owns them, and one {@link ManagedChannel} bean per channel, qualified with the channel's name.
  */
-@AutoConfiguration(after = { StreamRegistryAutoConfiguration.class, SslAutoConfiguration.class })
+@AutoConfiguration(after = { StreamRegistryAutoConfiguration.class, SslAutoConfiguration.class },
+		afterName = { "dev.triplestream.autoconfigure.TripleZookeeperAutoConfiguration",
+				"dev.triplestream.autoconfigure.TripleDiscoveryClientAutoConfiguration" })
 @ConditionalOnClass(ManagedChannel.class)
 @EnableConfigurationProperties(TripleClientProperties.class)
 public class TripleChannelsAutoConfiguration {
@@ -48,10 +51,13 @@ public class TripleChannelsAutoConfiguration {
 	public TripleChannels tripleChannels(TripleClientProperties properties, Environment environment,
 			ObjectProvider<SslBundles> sslBundles, ClientStreams clientStreams,
 			ObjectProvider<ClientInterceptor> interceptors,
-			ObjectProvider<TripleChannelBuilderCustomizer> customizers) {
+			ObjectProvider<TripleChannelBuilderCustomizer> customizers,
+			ObjectProvider<RegistryNameResolvers> registryNameResolvers) {
+		List<RegistryNameResolvers> registries = registryNameResolvers.orderedStream().toList();
 		List<ResolvedChannel> channels = ResolvedChannel.resolveAll(Binder.get(environment), properties,
-				sslBundles.getIfAvailable());
-		ManagedChannelFactory factory = new ManagedChannelFactory(clientStreams, interceptors, customizers);
+				sslBundles.getIfAvailable(), registries);
+		ManagedChannelFactory factory = new ManagedChannelFactory(clientStreams, interceptors, customizers,
+				registries);
 		List<ChannelDefinition> definitions = channels.stream()
 			.map((channel) -> new ChannelDefinition(channel.name(), channel.target().text(), channel.streamSettings(),
 					() -> factory.create(channel)))

@@ -78,6 +78,8 @@ public class TripleServerProperties {
 
 	private final Streams streams = new Streams();
 
+	private final Registry registry = new Registry();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -168,6 +170,10 @@ public class TripleServerProperties {
 
 	public Shutdown getShutdown() {
 		return this.shutdown;
+	}
+
+	public Registry getRegistry() {
+		return this.registry;
 	}
 
 	public Streams getStreams() {
@@ -271,12 +277,28 @@ public class TripleServerProperties {
 		 */
 		private Duration gracePeriod = Duration.ofSeconds(30);
 
+		/**
+		 * Time between announcing the shutdown and starting the drain: the server leaves its
+		 * registry (triple.server.registry.address) and keeps serving new calls meanwhile, so that
+		 * clients see it leave before it refuses anything. 0s when not set, but 2s when a registry is
+		 * configured.
+		 */
+		private Duration announcePeriod;
+
 		public Duration getGracePeriod() {
 			return this.gracePeriod;
 		}
 
 		public void setGracePeriod(Duration gracePeriod) {
 			this.gracePeriod = gracePeriod;
+		}
+
+		public Duration getAnnouncePeriod() {
+			return this.announcePeriod;
+		}
+
+		public void setAnnouncePeriod(Duration announcePeriod) {
+			this.announcePeriod = announcePeriod;
 		}
 
 	}
@@ -392,6 +414,96 @@ public class TripleServerProperties {
 
 		public void setMaxAge(Duration maxAge) {
 			this.maxAge = maxAge;
+		}
+
+	}
+
+	/**
+	 * Registration of the served services in a ZooKeeper registry, in Dubbo's interface-level layout.
+	 */
+	public static class Registry {
+
+		/**
+		 * Registry to register in: 'zookeeper://host:port[,host:port...]', or 'zookeeper://NAME'
+		 * for a registry configured under triple.registry.NAME. No registration when not set.
+		 */
+		private String address;
+
+		/**
+		 * Host (an IP address) that clients are told to connect to. By default a non-loopback
+		 * address of this machine, or the loopback address when the server binds loopback.
+		 */
+		private String advertisedAddress;
+
+		/**
+		 * Interface name registered per served service, keyed by the service's full proto name
+		 * (such as 'greet.Greeter'). By default the name of the Java interface Dubbo's IDL code
+		 * generation makes: the java package of the service's generated *Grpc class, a dot, the
+		 * service's simple name.
+		 */
+		private Map<String, String> interfaces = new LinkedHashMap<>();
+
+		/**
+		 * Service group registered for every service. None when not set.
+		 */
+		private String group;
+
+		/**
+		 * Service version registered for every service. None when not set.
+		 */
+		private String version;
+
+		/**
+		 * Application name registered with every service ('application' parameter).
+		 */
+		private String application = "triplestream";
+
+		public String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(String address) {
+			this.address = address;
+		}
+
+		public String getAdvertisedAddress() {
+			return this.advertisedAddress;
+		}
+
+		public void setAdvertisedAddress(String advertisedAddress) {
+			this.advertisedAddress = advertisedAddress;
+		}
+
+		public Map<String, String> getInterfaces() {
+			return this.interfaces;
+		}
+
+		public void setInterfaces(Map<String, String> interfaces) {
+			this.interfaces = interfaces;
+		}
+
+		public String getGroup() {
+			return this.group;
+		}
+
+		public void setGroup(String group) {
+			this.group = group;
+		}
+
+		public String getVersion() {
+			return this.version;
+		}
+
+		public void setVersion(String version) {
+			this.version = version;
+		}
+
+		public String getApplication() {
+			return this.application;
+		}
+
+		public void setApplication(String application) {
+			this.application = application;
 		}
 
 	}
