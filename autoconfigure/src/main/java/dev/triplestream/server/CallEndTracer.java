@@ -42,9 +42,10 @@ final class CallEndTracer extends ServerStreamTracer {
 	private static final String RESET_DESCRIPTION = "RST_STREAM received for code ";
 
 	/**
-	 * How close to its deadline a stream's reset counts as the deadline. The server's deadline runs
-	 * from when the call's headers arrived, so a client's reset at its own deadline arrives a little
-	 * before the server's: by how much the headers were delayed more than the reset.
+	 * How close to its deadline a stream's reset counts as the deadline, at most: a quarter of the
+	 * time the call had when it started, if less. The server's deadline runs from when the call's
+	 * headers arrived, so a client's reset at its own deadline arrives a little before the server's:
+	 * by how much the headers were delayed more than the reset.
 	 */
 	static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -84,25 +85,31 @@ final class CallEndTracer extends ServerStreamTracer {
 		}
 	}
 
+	/** The slack of a call that has {@code deadline} (null for none) as it starts. */
+	static long deadlineSlackNanos(Deadline deadline) {
+		return (deadline != null) ? Math.min(DEADLINE_SLACK_NANOS, deadline.timeRemaining(TimeUnit.NANOSECONDS) / 4)
+				: 0;
+	}
+
 	/**
 	 * Why a stream ended that its handler did not close, from the status the transport reported and
-	 * the call's deadline (null when it has none).
+	 * the call's deadline (null when it has none) with its slack.
 	 * <ul>
-	 * <li>the deadline, when it has passed or is less than {@link #DEADLINE_SLACK_NANOS} away: a
-	 * client at its deadline resets the stream at about the time the server's own deadline timer
-	 * fires, and either may come first;</li>
+	 * <li>the deadline, when it has passed or is less than {@code deadlineSlackNanos} away (see
+	 * {@link #deadlineSlackNanos}): a client at its deadline resets the stream at about the time the
+	 * server's own deadline timer fires, and either may come first;</li>
 	 * <li>a cancellation by the client's application: RST_STREAM with CANCEL over the network, any
 	 * {@code CANCELLED} in-process;</li>
 	 * <li>otherwise the peer is gone: a lost connection ({@code UNAVAILABLE}), another reset code, a
 	 * transport error.</li>
 	 * </ul>
 	 */
-	static EndReason reasonFor(Status status, Deadline deadline) {
+	static EndReason reasonFor(Status status, Deadline deadline, long deadlineSlackNanos) {
 		if (status.isOk()) {
 			return EndReason.COMPLETED;
 		}
 		if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
-				|| (deadline != null && deadline.timeRemaining(TimeUnit.NANOSECONDS) < DEADLINE_SLACK_NANOS)) {
+				|| (deadline != null && deadline.timeRemaining(TimeUnit.NANOSECONDS) < deadlineSlackNanos)) {
 			return EndReason.DEADLINE;
 		}
 		if (status.getCode() == Status.Code.CANCELLED) {

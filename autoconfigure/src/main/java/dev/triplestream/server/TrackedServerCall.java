@@ -47,6 +47,8 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 
 	private final Deadline deadline;
 
+	private final long deadlineSlackNanos;
+
 	/** Written by grpc-java's serialized callbacks. */
 	private long received;
 
@@ -62,6 +64,7 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 		super(call);
 		this.lifecycle = lifecycle;
 		this.deadline = deadline;
+		this.deadlineSlackNanos = CallEndTracer.deadlineSlackNanos(deadline);
 		SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
 		this.peer = (remote != null) ? remote.toString() : null;
 		this.context = new ServerStreamContext(call.getMethodDescriptor().getFullMethodName(), lifecycle,
@@ -86,7 +89,7 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 
 	/** The transport closed the stream with {@code status} (see {@link CallEndTracer}). */
 	void transportClosed(Status status) {
-		recordEnd(CallEndTracer.reasonFor(status, this.deadline), status);
+		recordEnd(CallEndTracer.reasonFor(status, this.deadline, this.deadlineSlackNanos), status);
 	}
 
 	/** The handler threw: grpc-java closes the stream with {@code status}. */

@@ -159,6 +159,7 @@ class TripleServerTests {
 	void handlerFailureEndsOnlyItsCallAndIsUntracked() {
 		this.runner.run((context) -> {
 			StreamRegistry registry = context.getBean(StreamRegistry.class);
+			RecordedEnds ends = RecordedEnds.of(registry);
 			ManagedChannel channel = loopback(context.getBean(TripleServer.class).getPort());
 			ChatCall survivor = new ChatCall(channel);
 			survivor.send(1, "before");
@@ -170,6 +171,10 @@ class TripleServerTests {
 					.echo(EchoRequest.newBuilder().setText("fail").build()))
 				.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN));
 			await().atMost(Duration.ofSeconds(10)).until(() -> registry.count(StreamSide.SERVER) == 1);
+			RecordedEnds.End failed = ends.awaitEnd(1);
+			assertThat(failed.reason()).isEqualTo(EndReason.FAILED);
+			assertThat(failed.status().getCode()).isEqualTo(Status.Code.UNKNOWN);
+			assertThat(failed.status().getCause()).hasMessage("handler bug on purpose");
 
 			survivor.send(2, "after");
 			assertThat(survivor.next().getText()).isEqualTo("echo: after");
