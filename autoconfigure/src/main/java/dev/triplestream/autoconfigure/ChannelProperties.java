@@ -75,8 +75,9 @@ public class ChannelProperties {
 	private Duration idleTimeout;
 
 	/**
-	 * How long closing a stream waits for the server to end it after the client half-closed, before
-	 * cancelling it. Zero cancels at once.
+	 * How long close() waits for the server to end a bidi stream it half-closed, before cancelling
+	 * it. Zero cancels at once. A server stream, or a bidi stream the application had already
+	 * half-closed, is cancelled at once.
 	 */
 	private Duration closeTimeout = Duration.ofSeconds(5);
 
