@@ -27,8 +27,8 @@ import dev.triplestream.stream.TrackedStream;
  * drain and an operator may all act on one call: every operation on the delegate but
  * {@code request} (which is thread-safe) goes through a {@link CallSerializer}, so no lock is held
  * while grpc or a listener runs. When the lifecycle ends the call (idle timeout, drain, leak, an
- * operator, {@code close()}), the application observes the status it ended with rather than a bare
- * CANCELLED.
+ * operator, {@code close()}), the application observes the status it ended with, agreeing with the
+ * recorded end reason: not a bare CANCELLED, nor a status the peer or a deadline delivered after.
  */
 final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implements TrackedStream {
 
@@ -436,9 +436,10 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 			Status explained = explain(status);
 			Status delivered = explained;
 			if (!lifecycle.end(classify(status), explained)) {
-				// This side ended the call first: the application hears why, not a bare CANCELLED.
+				// This side ended the call first, so its end is the one recorded: the application hears
+				// that end, not grpc's bare CANCELLED, nor a peer's status or a deadline that lost the race.
 				Status local = lifecycle.endStatus();
-				if (status.getCode() == Status.Code.CANCELLED && local != null) {
+				if (local != null) {
 					delivered = local;
 				}
 			}
