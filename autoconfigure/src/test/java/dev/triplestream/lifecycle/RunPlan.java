@@ -83,7 +83,7 @@ record RunPlan(long seed, List<ChannelPlan> channels, ServerSettings server, Lis
 		LeakDetection[] detections = LeakDetection.values();
 		return new RunPlan(seed, channels, server, streams, detections[random.nextInt(detections.length)],
 				millis(random, 0, 1000), shutdownAt, ShutdownOrder.values()[random.nextInt(3)],
-				moments(random, random.nextInt(0, 6), shutdownAt + 500), moments(random, random.nextInt(0, 3),
+				moments(random, random.nextInt(0, 6), shutdownAt + 500), moments(random, random.nextInt(0, 6),
 						shutdownAt + 500));
 	}
 
