@@ -2,17 +2,14 @@ package dev.triplestream.server;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 import io.grpc.Context;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.triplestream.client.TimeoutSetting;
+import dev.triplestream.stream.StreamLifecycle;
 
 /**
  * What a handler can learn about the server call it serves, and how it hears that the call should
@@ -62,31 +59,21 @@ public final class ServerStreamContext {
 
 	private final String fullMethodName;
 
-	private final Instant startedAt;
+	private final StreamLifecycle lifecycle;
 
 	private final TimeoutSetting idleTimeout;
 
 	private final TimeoutSetting maxAge;
 
-	private final Executor drainExecutor;
-
-	private final Object lock = new Object();
-
-	/** Guarded by {@link #lock}; null once the notice was given or the call ended. */
-	private List<Runnable> drainActions = new ArrayList<>();
-
-	private volatile boolean draining;
-
-	/** Guarded by {@link #lock}. */
-	private boolean ended;
-
-	ServerStreamContext(String fullMethodName, Instant startedAt, TimeoutSetting idleTimeout, TimeoutSetting maxAge,
-			Executor drainExecutor) {
+	/**
+	 * The context of a call whose drain notice and end are those of {@code lifecycle}.
+	 */
+	ServerStreamContext(String fullMethodName, StreamLifecycle lifecycle, TimeoutSetting idleTimeout,
+			TimeoutSetting maxAge) {
 		this.fullMethodName = fullMethodName;
-		this.startedAt = startedAt;
+		this.lifecycle = lifecycle;
 		this.idleTimeout = idleTimeout;
 		this.maxAge = maxAge;
-		this.drainExecutor = drainExecutor;
 	}
 
 	/**
@@ -116,7 +103,7 @@ public final class ServerStreamContext {
 
 	/** When the server started the call. */
 	public Instant startedAt() {
-		return this.startedAt;
+		return this.lifecycle.startedAt();
 	}
 
 	/**
@@ -146,7 +133,7 @@ public final class ServerStreamContext {
 
 	/** Whether the call has had its drain notice. Once true, stays true. */
 	public boolean isDraining() {
-		return this.draining;
+		return this.lifecycle.isDrainNoticeGiven();
 	}
 
 	/**
@@ -160,55 +147,14 @@ public final class ServerStreamContext {
 		if (action == null) {
 			throw new IllegalArgumentException("The drain action must not be null");
 		}
-		synchronized (this.lock) {
-			if (this.ended) {
-				return;
+		this.lifecycle.onDrain(() -> {
+			try {
+				action.run();
 			}
-			if (!this.draining) {
-				this.drainActions.add(action);
-				return;
+			catch (RuntimeException | Error ex) {
+				logger.warn("Drain action of a " + this.fullMethodName + " call failed", ex);
 			}
-		}
-		run(action);
-	}
-
-	/** Gives the drain notice: runs every registered action. Idempotent; never blocks. */
-	void drain() {
-		List<Runnable> actions;
-		synchronized (this.lock) {
-			if (this.draining || this.ended) {
-				return;
-			}
-			this.draining = true;
-			actions = this.drainActions;
-			this.drainActions = null;
-		}
-		actions.forEach(this::run);
-	}
-
-	/** The call is over: drop the actions not run yet, and never run more. */
-	void ended() {
-		synchronized (this.lock) {
-			this.ended = true;
-			this.drainActions = null;
-		}
-	}
-
-	private void run(Runnable action) {
-		try {
-			this.drainExecutor.execute(() -> {
-				try {
-					action.run();
-				}
-				catch (RuntimeException | Error ex) {
-					logger.warn("Drain action of a " + this.fullMethodName + " call failed", ex);
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			// The server has stopped, so the call is over too.
-			logger.debug("Drain action of a " + this.fullMethodName + " call not run: the server has stopped", ex);
-		}
+		});
 	}
 
 }

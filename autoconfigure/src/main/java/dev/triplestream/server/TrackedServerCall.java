@@ -3,99 +3,69 @@ package dev.triplestream.server;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import io.grpc.ForwardingServerCall;
-import io.grpc.ForwardingServerCallListener;
+import io.grpc.Deadline;
 import io.grpc.Grpc;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.Status;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
-import dev.triplestream.client.TimeoutSetting;
-import dev.triplestream.stream.StreamRegistry;
+import dev.triplestream.stream.EndReason;
+import dev.triplestream.stream.StreamLifecycle;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
 
 /**
- * A server call as the handler and the {@link StreamRegistry} see it.
+ * A server call as the handler and the {@link dev.triplestream.stream.StreamRegistry} see it: a
+ * thin adapter of grpc-java's {@link ServerCall} onto its {@link StreamLifecycle}.
  * <p>
- * grpc-java's {@link ServerCall} is not thread-safe, yet shutdown closes calls from its own thread
- * while handlers may be sending on theirs; so every operation on the underlying call runs under one
- * lock. Once {@link #cancel(Status)} has closed the call, what the handler still does to it (send,
- * close, request) is silently dropped, and the handler's listener is told {@code onCancel} rather
- * than {@code onComplete}, so cancellation handlers run as they would for a client cancellation.
- * The call leaves the registry at the first of: its close, its completion, its cancellation.
+ * <b>The end</b> is recorded once, by the first of: the handler's {@code close} (completed, or
+ * failed with its status), the handler throwing (failed, with the status grpc-java sends), the
+ * transport closing the stream ({@link CallEndTracer}: the client's cancel, the deadline, a lost
+ * connection), and the lifecycle ending the call itself (idle timeout, max age, the drain, an
+ * operator). In the last case the call is {@linkplain SerializedServerCall cut}: closed with the
+ * lifecycle's status, what the handler still does to it is dropped, and the handler's listener is
+ * told {@code onCancel} rather than {@code onComplete}, as for a client's cancellation.
  * <p>
- * The call's lifecycle limits run on the server's timer: the idle check compares the time of the
- * last message (either way, recorded in a volatile field) with the timeout only when it fires, and
- * reschedules itself for the time left; the max-age check gives the drain notice, then ends the call
- * with {@code UNAVAILABLE} after the server's max-age grace.
+ * Without an idle timeout, a message sent or received reads no clock and writes no volatile field
+ * here; the message counters are plain fields that monitoring may read late. Thread-safe.
  */
-final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R>
-		implements TrackedStream {
+final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implements TrackedStream {
 
-	private static final Log logger = LogFactory.getLog(TrackedServerCall.class);
+	/** The description grpc-java gives the status of a call whose handler threw. */
+	static final String APPLICATION_ERROR = "Application error processing RPC";
 
-	private final Object lock = new Object();
-
-	private final StreamRegistry registry;
-
-	private final long id;
-
-	private final String peer;
-
-	private final Instant startedAt = Instant.now();
-
-	private final AtomicLong received = new AtomicLong();
+	private final StreamLifecycle lifecycle;
 
 	private final ServerStreamContext context;
 
+	private final String peer;
+
 	private final Consumer<TrackedServerCall<?, ?>> onEnd;
 
-	private volatile long sent;
+	private final Deadline deadline;
 
-	private volatile long lastActivityNanos = System.nanoTime();
-
-	private volatile boolean ended;
-
-	private volatile ScheduledFuture<?> idleCheck;
-
-	private volatile ScheduledFuture<?> ageCheck;
+	/** Written by grpc-java's serialized callbacks. */
+	private long received;
 
 	private volatile boolean halfClosed;
 
-	/** Guarded by {@link #lock}: the underlying call has been closed, by the handler or by us. */
-	private boolean closed;
-
-	/** Set under {@link #lock}: {@link #cancel(Status)} closed the call. */
-	private volatile boolean forciblyClosed;
-
-	/** How the call ended: the status it was closed with, or CANCELLED when the client cancelled. */
-	private volatile Status endStatus;
-
 	/**
-	 * A call tracked in {@code registry}, under {@code limits} (both set, possibly to no limit);
-	 * {@code onEnd} runs once when the call leaves the registry.
+	 * A call of {@code lifecycle}, under {@code limits} (both set, possibly to no limit), with the
+	 * deadline of its gRPC context (null for none); {@code onEnd} runs once, when the call's end is
+	 * recorded.
 	 */
-	TrackedServerCall(ServerCall<Q, R> call, StreamRegistry registry, ServerStreamLimits limits,
-			Executor drainExecutor, Consumer<TrackedServerCall<?, ?>> onEnd) {
+	TrackedServerCall(ServerCall<Q, R> call, StreamLifecycle lifecycle, ServerStreamLimits limits, Deadline deadline,
+			Consumer<TrackedServerCall<?, ?>> onEnd) {
 		super(call);
-		this.registry = registry;
-		this.id = registry.nextId();
+		this.lifecycle = lifecycle;
+		this.deadline = deadline;
 		SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
 		this.peer = (remote != null) ? remote.toString() : null;
-		this.context = new ServerStreamContext(call.getMethodDescriptor().getFullMethodName(), this.startedAt,
-				limits.idleTimeout(), limits.maxAge(), drainExecutor);
+		this.context = new ServerStreamContext(call.getMethodDescriptor().getFullMethodName(), lifecycle,
+				limits.idleTimeout(), limits.maxAge());
 		this.onEnd = onEnd;
 	}
 
@@ -103,230 +73,65 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 		return this.context;
 	}
 
-	/** Starts the idle and max-age checks the call's limits ask for, on {@code timer}. */
-	void startTimers(ScheduledExecutorService timer, Duration maxAgeGrace) {
-		TimeoutSetting idle = this.context.idleTimeoutSetting();
-		if (idle.isSet()) {
-			this.idleCheck = schedule(timer, () -> checkIdle(timer, idle), idle.value().toNanos());
-		}
-		TimeoutSetting maxAge = this.context.maxAgeSetting();
-		if (maxAge.isSet()) {
-			this.ageCheck = schedule(timer, () -> maxAgeReached(timer, maxAge, maxAgeGrace), maxAge.value().toNanos());
-		}
-		if (this.ended) {
-			// Ended while the checks were being scheduled: untrack() may have missed them.
-			cancelTimers();
-		}
+	StreamLifecycle lifecycle() {
+		return this.lifecycle;
 	}
 
-	private void checkIdle(ScheduledExecutorService timer, TimeoutSetting timeout) {
-		if (this.ended) {
-			return;
-		}
-		long idle = System.nanoTime() - this.lastActivityNanos;
-		long left = timeout.value().toNanos() - idle;
-		if (left <= 0) {
-			logger.debug("Ending " + this + ": idle for " + timeout.describe());
-			cancel(Status.DEADLINE_EXCEEDED.withDescription("idle for " + timeout.describe()));
-		}
-		else {
-			this.idleCheck = schedule(timer, () -> checkIdle(timer, timeout), left);
-		}
+	/** Tracks the call in the registry until its end. */
+	void register() {
+		this.lifecycle.register(this, this::terminated);
 	}
 
-	private void maxAgeReached(ScheduledExecutorService timer, TimeoutSetting maxAge, Duration grace) {
-		if (this.ended) {
-			return;
-		}
-		logger.debug("Draining " + this + ": it reached its max age of " + maxAge.describe());
-		halfClose();
-		this.ageCheck = schedule(timer,
-				() -> cancel(Status.UNAVAILABLE.withDescription("stream reached its max age of " + maxAge.describe())),
-				grace.toNanos());
+	// How the call ends
+
+	/** The transport closed the stream with {@code status} (see {@link CallEndTracer}). */
+	void transportClosed(Status status) {
+		recordEnd(CallEndTracer.reasonFor(status, this.deadline), status);
 	}
 
-	private ScheduledFuture<?> schedule(ScheduledExecutorService timer, Runnable check, long delayNanos) {
-		try {
-			return timer.schedule(check, delayNanos, TimeUnit.NANOSECONDS);
-		}
-		catch (RejectedExecutionException ex) {
-			// The server has stopped: its drain ends this call.
-			return null;
-		}
+	/** The handler threw: grpc-java closes the stream with {@code status}. */
+	void handlerFailed(Status status) {
+		recordEnd(EndReason.FAILED, status);
 	}
 
-	private void cancelTimers() {
-		ScheduledFuture<?> idle = this.idleCheck;
-		if (idle != null) {
-			idle.cancel(false);
+	private boolean recordEnd(EndReason reason, Status status) {
+		if (!this.lifecycle.end(reason, status)) {
+			return false;
 		}
-		ScheduledFuture<?> age = this.ageCheck;
-		if (age != null) {
-			age.cancel(false);
-		}
+		this.onEnd.accept(this);
+		return true;
 	}
 
-	/** Wraps the handler's listener so that the call's end and its inbound side are tracked. */
-	ServerCall.Listener<Q> listener(ServerCall.Listener<Q> handlerListener) {
-		return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(handlerListener) {
-
-			@Override
-			public void onMessage(Q message) {
-				TrackedServerCall.this.received.incrementAndGet();
-				TrackedServerCall.this.lastActivityNanos = System.nanoTime();
-				super.onMessage(message);
-			}
-
-			@Override
-			public void onHalfClose() {
-				TrackedServerCall.this.halfClosed = true;
-				super.onHalfClose();
-			}
-
-			@Override
-			public void onComplete() {
-				try {
-					if (TrackedServerCall.this.forciblyClosed) {
-						// The handler did not end this call: to it, the call was cut short.
-						super.onCancel();
-					}
-					else {
-						super.onComplete();
-					}
-				}
-				finally {
-					untrack();
-				}
-			}
-
-			@Override
-			public void onCancel() {
-				if (TrackedServerCall.this.endStatus == null) {
-					TrackedServerCall.this.endStatus = Status.CANCELLED.withDescription("cancelled by the client");
-				}
-				try {
-					super.onCancel();
-				}
-				finally {
-					untrack();
-				}
-			}
-
-		};
-	}
-
-	/** Stops tracking the call, its timers and its drain actions; idempotent. */
-	void untrack() {
-		if (this.registry.remove(this)) {
-			this.ended = true;
-			cancelTimers();
-			this.context.ended();
-			this.onEnd.accept(this);
-		}
-	}
-
-	// ServerCall, as the handler uses it
-
-	@Override
-	public void request(int numMessages) {
-		synchronized (this.lock) {
-			if (!this.forciblyClosed) {
-				super.request(numMessages);
-			}
-		}
+	/** The lifecycle ended the call itself: cut it. */
+	private void terminated(Status status) {
+		this.onEnd.accept(this);
+		cut(status);
 	}
 
 	@Override
-	public void sendHeaders(Metadata headers) {
-		synchronized (this.lock) {
-			if (!this.forciblyClosed) {
-				super.sendHeaders(headers);
-			}
-		}
+	protected boolean closing(Status status) {
+		return recordEnd(status.isOk() ? EndReason.COMPLETED : EndReason.FAILED, status);
 	}
 
 	@Override
-	public void sendMessage(R message) {
-		synchronized (this.lock) {
-			if (!this.forciblyClosed) {
-				super.sendMessage(message);
-				this.sent++;
-				this.lastActivityNanos = System.nanoTime();
-			}
-		}
+	protected void sent() {
+		this.lifecycle.touch();
 	}
 
-	@Override
-	public boolean isReady() {
-		synchronized (this.lock) {
-			return !this.forciblyClosed && super.isReady();
-		}
+	void messageReceived() {
+		this.received++;
+		this.lifecycle.touch();
 	}
 
-	@Override
-	public void close(Status status, Metadata trailers) {
-		synchronized (this.lock) {
-			if (this.forciblyClosed) {
-				return;
-			}
-			// A second close by the handler is its bug: let grpc-java report it as usual.
-			this.closed = true;
-			if (this.endStatus == null) {
-				this.endStatus = status;
-			}
-			super.close(status, trailers);
-		}
-		untrack();
-	}
-
-	@Override
-	public boolean isCancelled() {
-		synchronized (this.lock) {
-			return this.forciblyClosed || super.isCancelled();
-		}
-	}
-
-	@Override
-	public void setMessageCompression(boolean enabled) {
-		synchronized (this.lock) {
-			if (!this.forciblyClosed) {
-				super.setMessageCompression(enabled);
-			}
-		}
-	}
-
-	@Override
-	public void setCompression(String compressor) {
-		synchronized (this.lock) {
-			if (!this.forciblyClosed) {
-				super.setCompression(compressor);
-			}
-		}
-	}
-
-	@Override
-	public void setOnReadyThreshold(int numBytes) {
-		synchronized (this.lock) {
-			if (!this.forciblyClosed) {
-				super.setOnReadyThreshold(numBytes);
-			}
-		}
-	}
-
-	@Override
-	public void triggerEvent(Object event) {
-		synchronized (this.lock) {
-			if (!this.forciblyClosed) {
-				super.triggerEvent(event);
-			}
-		}
+	void halfClosed() {
+		this.halfClosed = true;
 	}
 
 	// TrackedStream, as shutdown and monitoring use it
 
 	@Override
 	public long id() {
-		return this.id;
+		return this.lifecycle.id();
 	}
 
 	@Override
@@ -356,17 +161,17 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 
 	@Override
 	public Instant startedAt() {
-		return this.startedAt;
+		return this.lifecycle.startedAt();
 	}
 
 	@Override
 	public long messagesSent() {
-		return this.sent;
+		return sentCount();
 	}
 
 	@Override
 	public long messagesReceived() {
-		return this.received.get();
+		return this.received;
 	}
 
 	@Override
@@ -375,47 +180,64 @@ final class TrackedServerCall<Q, R> extends ForwardingServerCall.SimpleForwardin
 	}
 
 	@Override
+	public Duration idleFor() {
+		return this.lifecycle.idleFor();
+	}
+
+	@Override
+	public Duration deadlineRemaining() {
+		Deadline callDeadline = this.deadline;
+		return (callDeadline != null) ? Duration.ofNanos(callDeadline.timeRemaining(TimeUnit.NANOSECONDS)) : null;
+	}
+
+	@Override
+	public boolean isDrainNoticeGiven() {
+		return this.lifecycle.isDrainNoticeGiven();
+	}
+
+	@Override
 	public String openedAt() {
 		return null;
 	}
 
-	/**
-	 * Gives the handler its drain notice: runs the actions it registered with
-	 * {@link ServerStreamContext#onDrain(Runnable)}, on the server's drain threads. Idempotent; never
-	 * blocks. The call stays open until the handler ends it or something cancels it.
-	 */
-	@Override
-	public void halfClose() {
-		this.context.drain();
-	}
-
-	/**
-	 * Closes the call with {@code status} (the peer receives it as the call's status) unless it is
-	 * already closed. From then on the handler's operations on the call are dropped and the handler
-	 * observes a cancellation. Never blocks beyond a send the handler may be making at that moment.
-	 */
-	@Override
-	public void cancel(Status status) {
-		synchronized (this.lock) {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
-			this.forciblyClosed = true;
-			this.endStatus = status;
-			delegate().close(status, new Metadata());
-		}
-		untrack();
-	}
-
 	@Override
 	public Status status() {
-		return this.endStatus;
+		return this.lifecycle.endStatus();
+	}
+
+	@Override
+	public EndReason endReason() {
+		return this.lifecycle.endReason();
+	}
+
+	/**
+	 * Gives the handler its shutdown drain notice: runs the actions it registered with
+	 * {@link ServerStreamContext#onDrain(Runnable)} on the server's drain threads. Never blocks. The
+	 * call stays open until the handler ends it or something else does.
+	 */
+	@Override
+	public void giveDrainNotice() {
+		this.lifecycle.giveDrainNotice(true);
+	}
+
+	/** Nothing: on the server, the notice is the polite step. */
+	@Override
+	public void takeDrainStep() {
+	}
+
+	/**
+	 * Ends the call now: the peer receives {@code status}, the handler observes a cancellation and
+	 * its later operations on the call are dropped. Never blocks: when the handler is calling into
+	 * the call at that moment, the close runs right after, on the handler's thread.
+	 */
+	@Override
+	public boolean end(EndReason reason, Status status) {
+		return this.lifecycle.terminate(reason, status);
 	}
 
 	@Override
 	public String toString() {
-		return "server stream #" + this.id + " " + fullMethodName() + " from " + this.peer;
+		return "server stream #" + id() + " " + fullMethodName() + " from " + this.peer;
 	}
 
 }

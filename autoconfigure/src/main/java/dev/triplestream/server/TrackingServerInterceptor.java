@@ -19,14 +19,19 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
+import dev.triplestream.client.TimeoutSetting;
+import dev.triplestream.stream.EndReason;
+import dev.triplestream.stream.StreamLifecycle;
 import dev.triplestream.stream.StreamRegistry;
 
 /**
  * The server's outermost interceptor: registers every call in the {@link StreamRegistry} as a
  * {@link TrackedServerCall} for as long as it lives, hands the rest of the chain that call with its
- * {@link ServerStreamContext} in the gRPC context, starts the call's idle and max-age checks, and
- * refuses streams over the server's limit. One instance serves every transport of a server, so the
- * limit and the drain cover them all.
+ * {@link ServerStreamContext} in the gRPC context, starts the call's idle and max-age clocks, and
+ * refuses streams over the server's limit (refused streams are registered and ended at once, so
+ * that they are counted). One instance serves every transport of a server, so the limit and the
+ * drain cover them all; it knows its own server's calls, which the drain ends, whoever else shares
+ * the registry.
  */
 final class TrackingServerInterceptor implements ServerInterceptor {
 
@@ -50,7 +55,7 @@ final class TrackingServerInterceptor implements ServerInterceptor {
 
 	private final Executor drainExecutor;
 
-	/** This server's open calls, for the drain notice (the registry may be shared). */
+	/** This server's open calls (the registry may be shared). */
 	private final Set<TrackedServerCall<?, ?>> calls = ConcurrentHashMap.newKeySet();
 
 	/** Streaming calls holding one of the {@link #maxConcurrentStreams} places. */
@@ -83,30 +88,59 @@ final class TrackingServerInterceptor implements ServerInterceptor {
 		boolean streaming = method.getType() != MethodDescriptor.MethodType.UNARY;
 		boolean holdsPlace = streaming && this.maxConcurrentStreams > 0;
 		if (holdsPlace && !takePlace()) {
-			call.close(Status.RESOURCE_EXHAUSTED.withDescription("too many open streams: this server allows "
-					+ this.maxConcurrentStreams + " at once (" + MAX_CONCURRENT_PROPERTY + ")"), new Metadata());
+			refuse(call);
 			return (ServerCall.Listener<Q>) REFUSED;
 		}
 		ServerStreamLimits callLimits = streaming
 				? this.limits.getOrDefault(method.getFullMethodName(), this.noLimits) : this.noLimits;
-		TrackedServerCall<Q, R> tracked = new TrackedServerCall<>(call, this.registry, callLimits,
-				this.drainExecutor, (ended) -> ended(ended, holdsPlace));
-		this.registry.add(tracked);
+		TimeoutSetting idleTimeout = callLimits.idleTimeout();
+		StreamLifecycle lifecycle = new StreamLifecycle(this.registry, idleTimeout.value(),
+				idleTimeout.isSet() ? idleTimeout.describe() : null, this.drainExecutor);
+		TrackedServerCall<Q, R> tracked = new TrackedServerCall<>(call, lifecycle, callLimits,
+				Context.current().getDeadline(), (ended) -> ended(ended, holdsPlace));
 		this.calls.add(tracked);
+		tracked.register();
 		if (this.draining) {
 			// Started while the drain was giving its notices: it may have missed this one.
-			tracked.halfClose();
+			tracked.giveDrainNotice();
 		}
-		tracked.startTimers(this.timer, this.maxAgeGrace);
+		CallEndTracer.link(tracked);
+		startClocks(lifecycle, callLimits);
+		ServerCall.Listener<Q> listener;
 		try {
 			Context context = tracked.context().attachTo(Context.current());
-			return tracked.listener(Contexts.interceptCall(context, tracked, headers, next));
+			listener = Contexts.interceptCall(context, tracked, headers, next);
 		}
 		catch (RuntimeException | Error ex) {
-			// grpc-java closes the stream itself, without a listener to tell us: stop tracking here.
-			tracked.untrack();
+			// grpc-java closes the stream itself with this status, around the call.
+			tracked.handlerFailed(Status.fromThrowable(ex));
 			throw ex;
 		}
+		return new TrackedServerCallListener<>(tracked, listener);
+	}
+
+	private void startClocks(StreamLifecycle lifecycle, ServerStreamLimits callLimits) {
+		if (lifecycle.hasIdleClock()) {
+			lifecycle.established();
+			lifecycle.startIdleClock(this.timer);
+		}
+		TimeoutSetting maxAge = callLimits.maxAge();
+		if (maxAge.isSet()) {
+			lifecycle.startTimeLimit(this.timer, maxAge.value(), this.maxAgeGrace, EndReason.MAX_AGE,
+					Status.UNAVAILABLE.withDescription("stream reached its max age of " + maxAge.describe()));
+		}
+	}
+
+	/** Refuses a stream over the limit: registered and ended at once, so that it is counted. */
+	private <Q, R> void refuse(ServerCall<Q, R> call) {
+		Status refusal = Status.RESOURCE_EXHAUSTED.withDescription("too many open streams: this server allows "
+				+ this.maxConcurrentStreams + " at once (" + MAX_CONCURRENT_PROPERTY + ")");
+		StreamLifecycle lifecycle = new StreamLifecycle(this.registry, null, null, this.drainExecutor);
+		TrackedServerCall<Q, R> refused = new TrackedServerCall<>(call, lifecycle, this.noLimits,
+				Context.current().getDeadline(), (ended) -> {
+				});
+		refused.register();
+		refused.end(EndReason.REFUSED, refusal);
 	}
 
 	private boolean takePlace() {
@@ -128,12 +162,12 @@ final class TrackingServerInterceptor implements ServerInterceptor {
 		}
 	}
 
-	/** Gives every open call, and every call that starts from now on, its drain notice. */
-	void drain() {
+	/**
+	 * From now on, every call that starts is given the drain notice at once: the drain gives it to
+	 * those already open.
+	 */
+	void startDraining() {
 		this.draining = true;
-		for (TrackedServerCall<?, ?> call : new ArrayList<>(this.calls)) {
-			call.halfClose();
-		}
 	}
 
 	/** This server's open calls. */

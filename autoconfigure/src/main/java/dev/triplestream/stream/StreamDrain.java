@@ -1,12 +1,18 @@
 package dev.triplestream.stream;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.grpc.Status;
 import org.apache.commons.logging.Log;
@@ -55,34 +61,76 @@ public final class StreamDrain {
 	 * An interrupt ends the wait early; the interrupt flag is kept.
 	 */
 	public Result drain(List<? extends TrackedStream> streams) {
+		return drain(() -> streams);
+	}
+
+	/**
+	 * Drains the streams that {@code open} supplies, asking it again whenever those it gave so far
+	 * have ended, so that streams that start during the drain (a server's calls already on their way
+	 * when it refused new ones) are given the notice, waited for and ended too. {@code open} may
+	 * supply streams that have ended; it is called on the draining thread only. Blocks for at most
+	 * the grace period plus what ending the rest takes. An interrupt ends the wait early; the
+	 * interrupt flag is kept.
+	 */
+	public Result drain(Supplier<? extends Collection<? extends TrackedStream>> open) {
 		long started = System.nanoTime();
-		if (streams.isEmpty()) {
-			return new Result(0, new EnumMap<>(EndReason.class), Duration.ZERO, false);
-		}
-		each(streams, "give the drain notice to", TrackedStream::giveDrainNotice);
-		each(streams, "take the drain step of", TrackedStream::takeDrainStep);
+		long deadline = started + this.gracePeriod.toNanos();
+		Set<TrackedStream> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		List<TrackedStream> drained = new ArrayList<>();
 		boolean interrupted = false;
-		try {
-			this.registry.awaitRemoved(streams, this.gracePeriod);
+		while (true) {
+			List<TrackedStream> fresh = fresh(open, seen);
+			if (drained.isEmpty() && fresh.isEmpty()) {
+				return new Result(0, new EnumMap<>(EndReason.class), Duration.ZERO, false);
+			}
+			drained.addAll(fresh);
+			each(fresh, "give the drain notice to", TrackedStream::giveDrainNotice);
+			each(fresh, "take the drain step of", TrackedStream::takeDrainStep);
+			List<TrackedStream> pending = new ArrayList<>();
+			for (TrackedStream stream : drained) {
+				if (this.registry.contains(stream)) {
+					pending.add(stream);
+				}
+			}
+			long left = deadline - System.nanoTime();
+			if (pending.isEmpty() && fresh.isEmpty() || left <= 0) {
+				break;
+			}
+			try {
+				this.registry.awaitRemoved(pending, Duration.ofNanos(left));
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+				break;
+			}
 		}
-		catch (InterruptedException ex) {
-			interrupted = true;
-		}
-		each(streams, "end", (stream) -> stream.end(EndReason.SHUTDOWN_CANCELLED, this.forcedStatus));
+		drained.addAll(fresh(open, seen));
+		each(drained, "end", (stream) -> stream.end(EndReason.SHUTDOWN_CANCELLED, this.forcedStatus));
 		if (interrupted) {
 			Thread.currentThread().interrupt();
 		}
 		Map<EndReason, Integer> reasons = new EnumMap<>(EndReason.class);
-		for (TrackedStream stream : streams) {
+		for (TrackedStream stream : drained) {
 			EndReason reason = stream.endReason();
 			if (reason != null) {
 				reasons.merge(reason, 1, Integer::sum);
 			}
 		}
-		Result result = new Result(streams.size(), reasons,
+		Result result = new Result(drained.size(), reasons,
 				Duration.ofNanos(System.nanoTime() - started), interrupted);
 		logger.info(this.name + ": " + result);
 		return result;
+	}
+
+	private static List<TrackedStream> fresh(Supplier<? extends Collection<? extends TrackedStream>> open,
+			Set<TrackedStream> seen) {
+		List<TrackedStream> fresh = new ArrayList<>();
+		for (TrackedStream stream : open.get()) {
+			if (seen.add(stream)) {
+				fresh.add(stream);
+			}
+		}
+		return fresh;
 	}
 
 	private static void each(List<? extends TrackedStream> streams, String action, Consumer<TrackedStream> step) {

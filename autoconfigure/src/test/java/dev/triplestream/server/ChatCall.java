@@ -15,7 +15,12 @@ final class ChatCall extends RecordedResponses {
 	private final StreamObserver<EchoRequest> requests;
 
 	ChatCall(Channel channel) {
-		this.requests = EchoServiceGrpc.newStub(channel).chat(this);
+		this(EchoServiceGrpc.newStub(channel));
+	}
+
+	/** A call made with {@code stub}, such as one with a deadline. */
+	ChatCall(EchoServiceGrpc.EchoServiceStub stub) {
+		this.requests = stub.chat(this);
 	}
 
 	void send(long seq, String text) {

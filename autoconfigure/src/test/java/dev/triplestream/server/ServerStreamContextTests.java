@@ -1,13 +1,13 @@
 package dev.triplestream.server;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.grpc.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,6 +16,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.triplestream.client.TimeoutSetting;
+import dev.triplestream.stream.EndReason;
+import dev.triplestream.stream.StreamLifecycle;
+import dev.triplestream.stream.StreamRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -30,8 +33,10 @@ class ServerStreamContextTests {
 
 	private final ExecutorService drainThread = Executors.newSingleThreadExecutor((task) -> new Thread(task, "drain"));
 
-	private final ServerStreamContext context = new ServerStreamContext("test.Service/Method", Instant.now(),
-			TimeoutSetting.none("idle"), TimeoutSetting.none("age"), this.drainThread);
+	private final StreamLifecycle lifecycle = new StreamLifecycle(new StreamRegistry(), null, null, this.drainThread);
+
+	private final ServerStreamContext context = new ServerStreamContext("test.Service/Method", this.lifecycle,
+			TimeoutSetting.none("idle"), TimeoutSetting.none("age"));
 
 	private final List<String> ran = new CopyOnWriteArrayList<>();
 
@@ -46,8 +51,8 @@ class ServerStreamContextTests {
 		this.context.onDrain(() -> this.ran.add("first on " + Thread.currentThread().getName()));
 		this.context.onDrain(() -> this.ran.add("second on " + Thread.currentThread().getName()));
 		assertThat(this.context.isDraining()).isFalse();
-		this.context.drain();
-		this.context.drain();
+		this.lifecycle.giveDrainNotice(true);
+		this.lifecycle.giveDrainNotice(true);
 		assertThat(this.context.isDraining()).isTrue();
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.ran.size() == 2);
 		assertThat(this.ran).containsExactly("first on drain", "second on drain");
@@ -55,7 +60,7 @@ class ServerStreamContextTests {
 
 	@Test
 	void actionRegisteredWhileDrainingRunsAtOnce() {
-		this.context.drain();
+		this.lifecycle.giveDrainNotice(true);
 		this.context.onDrain(() -> this.ran.add("late on " + Thread.currentThread().getName()));
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.ran.size() == 1);
 		assertThat(this.ran).containsExactly("late on drain");
@@ -67,7 +72,7 @@ class ServerStreamContextTests {
 			throw new IllegalStateException("drain action bug on purpose");
 		});
 		this.context.onDrain(() -> this.ran.add("after the failure"));
-		this.context.drain();
+		this.lifecycle.giveDrainNotice(true);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.ran.size() == 1);
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(output).contains("Drain action of a test.Service/Method call failed")
@@ -77,9 +82,9 @@ class ServerStreamContextTests {
 	@Test
 	void actionsOfAnEndedCallNeverRun() throws InterruptedException {
 		this.context.onDrain(() -> this.ran.add("registered before the end"));
-		this.context.ended();
+		this.lifecycle.end(EndReason.COMPLETED, Status.OK);
 		this.context.onDrain(() -> this.ran.add("registered after the end"));
-		this.context.drain();
+		this.lifecycle.giveDrainNotice(true);
 		this.drainThread.shutdown();
 		assertThat(this.drainThread.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.ran).isEmpty();

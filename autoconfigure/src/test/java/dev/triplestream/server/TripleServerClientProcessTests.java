@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,6 +24,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.triplestream.autoconfigure.StreamRegistryAutoConfiguration;
 import dev.triplestream.autoconfigure.TripleServerAutoConfiguration;
+import dev.triplestream.stream.EndReason;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
@@ -46,6 +48,7 @@ class TripleServerClientProcessTests {
 	void killedClientProcessCancelsItsStreamAndTheRegistryForgetsIt() {
 		this.runner.run((context) -> {
 			StreamRegistry registry = context.getBean(StreamRegistry.class);
+			RecordedEnds ends = RecordedEnds.of(registry);
 			LifecycleTestService service = context.getBean(LifecycleTestService.class);
 			int port = context.getBean(TripleServer.class).getPort();
 			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -79,6 +82,11 @@ class TripleServerClientProcessTests {
 						+ " ms after the client process was killed");
 				assertThat(registry.streams()).isEmpty();
 				await().atMost(Duration.ofSeconds(10)).until(() -> served.requestError != null);
+				// Recorded as the peer gone, with the status the transport reported: not as a cancellation.
+				RecordedEnds.End end = ends.awaitEnd(1);
+				assertThat(end.reason()).isEqualTo(EndReason.PEER_GONE);
+				assertThat(end.status().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+				assertThat(ends.ends()).hasSize(1);
 			}
 			finally {
 				client.destroyForcibly();

@@ -106,7 +106,9 @@ class TripleServerDrainNoticeTests {
 				assertThat(event.getOpenCalls()).isEqualTo(streams);
 				assertThat(event.getGracePeriod()).isEqualTo(grace);
 			});
-		assertThat(output).contains(streams + " call(s) drained, 0 ended (grace period 30000 ms)");
+		assertThat(output)
+			.containsPattern("Triple server drain: " + streams + " stream\\(s\\) in \\d+ ms \\(" + streams + " shutdown-drained\\)")
+			.containsPattern("Triple server stopped in \\d+ ms \\(grace period 30000 ms\\)");
 	}
 
 	@Test
@@ -141,7 +143,9 @@ class TripleServerDrainNoticeTests {
 				assertThat(served.wasCancelled()).as("cancellation callback").isTrue();
 				assertThat(registry.count(StreamSide.SERVER)).isZero();
 			});
-		assertThat(output).contains("1 call(s) drained, 1 ended (grace period 1000 ms)");
+		assertThat(output)
+			.containsPattern("Triple server drain: 2 stream\\(s\\) in \\d+ ms \\(1 shutdown-drained, 1 shutdown-cancelled\\)")
+			.containsPattern("Triple server stopped in \\d+ ms \\(grace period 1000 ms\\)");
 	}
 
 	@Test
@@ -189,7 +193,7 @@ class TripleServerDrainNoticeTests {
 		});
 		assertThat(output).contains("A listener of the Triple server's DrainingEvent failed; draining anyway")
 			.contains("listener bug on purpose")
-			.contains("1 call(s) drained, 0 ended");
+			.containsPattern("Triple server drain: 1 stream\\(s\\) in \\d+ ms \\(1 shutdown-drained\\)");
 	}
 
 	private ManagedChannel loopback(int port) {

@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.triplestream.autoconfigure.StreamRegistryAutoConfiguration;
 import dev.triplestream.autoconfigure.TripleServerAutoConfiguration;
+import dev.triplestream.stream.EndReason;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
@@ -60,6 +61,7 @@ class TripleServerStreamLimitsTests {
 			.withPropertyValues("triple.server.streams.idle-timeout=3s")
 			.run((context) -> {
 				StreamRegistry registry = context.getBean(StreamRegistry.class);
+				RecordedEnds ends = RecordedEnds.of(registry);
 				LifecycleTestService service = context.getBean(LifecycleTestService.class);
 				ManagedChannel channel = loopback(context.getBean(TripleServer.class).getPort());
 				long started = System.nanoTime();
@@ -91,6 +93,10 @@ class TripleServerStreamLimitsTests {
 				assertThat(quietCall.wasCancelled()).as("the handler's cancellation callback").isTrue();
 				await().atMost(Duration.ofSeconds(10)).until(() -> quietCall.requestError != null);
 				assertThat(Status.fromThrowable(quietCall.requestError).getCode()).isEqualTo(Status.Code.CANCELLED);
+				RecordedEnds.End quietEnd = ends.awaitEnd(1);
+				assertThat(quietEnd.reason()).isEqualTo(EndReason.IDLE_TIMEOUT);
+				assertThat(quietEnd.status().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+				assertThat(quietEnd.status().getDescription()).isEqualTo(status.getDescription());
 
 				// The active stream goes on, then ends as its client wants.
 				active.send(seq, "after the quiet one");
@@ -100,6 +106,8 @@ class TripleServerStreamLimitsTests {
 				assertThat(active.awaitStatus().getCode()).isEqualTo(Status.Code.OK);
 				assertThat(service.call("active").cancelled.getCount()).isOne();
 				await().atMost(Duration.ofSeconds(10)).until(() -> registry.count(StreamSide.SERVER) == 0);
+				assertThat(ends.awaitEnd(2).reason()).isEqualTo(EndReason.COMPLETED);
+				assertThat(ends.ends()).hasSize(2);
 			});
 	}
 
@@ -109,6 +117,7 @@ class TripleServerStreamLimitsTests {
 			.withPropertyValues("triple.server.streams.max-age=4s", "triple.server.streams.max-age-grace=1s",
 					"triple.server.streams.services[" + REPEAT + "].max-age=0")
 			.run((context) -> {
+				RecordedEnds ends = RecordedEnds.of(context.getBean(StreamRegistry.class));
 				LifecycleTestService service = context.getBean(LifecycleTestService.class);
 				ManagedChannel channel = loopback(context.getBean(TripleServer.class).getPort());
 				long started = System.nanoTime();
@@ -144,6 +153,13 @@ class TripleServerStreamLimitsTests {
 				LifecycleTestService.ServedCall ignored = service.call("ignores-the-notice");
 				assertThat(ignored.wasNoticed()).as("drain notice").isTrue();
 				assertThat(ignored.wasCancelled()).as("cancellation callback").isTrue();
+				// The max-age notice is no shutdown: the stream that ended on it completed.
+				assertThat(ends.awaitEnd(1).reason()).isEqualTo(EndReason.COMPLETED);
+				RecordedEnds.End ignoredEnd = ends.awaitEnd(2);
+				assertThat(ignoredEnd.reason()).isEqualTo(EndReason.MAX_AGE);
+				assertThat(ignoredEnd.status().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+				assertThat(ignoredEnd.status().getDescription()).isEqualTo(status.getDescription());
+				assertThat(ignoredEnd.stream().isDrainNoticeGiven()).isTrue();
 
 				// The younger stream and the exempt one are untouched.
 				assertThat(younger.isDone()).isFalse();
@@ -207,6 +223,7 @@ class TripleServerStreamLimitsTests {
 			.withPropertyValues("triple.server.streams.max-concurrent=3")
 			.run((context) -> {
 				StreamRegistry registry = context.getBean(StreamRegistry.class);
+				RecordedEnds ends = RecordedEnds.of(registry);
 				LifecycleTestService service = context.getBean(LifecycleTestService.class);
 				ManagedChannel channel = loopback(context.getBean(TripleServer.class).getPort());
 				ChatCall[] open = new ChatCall[3];
@@ -222,9 +239,14 @@ class TripleServerStreamLimitsTests {
 				assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 				assertThat(status.getDescription())
 					.isEqualTo("too many open streams: this server allows 3 at once (triple.server.streams.max-concurrent)");
-				// Refused before its handler ran, and never tracked.
+				// Refused before its handler ran; counted, and ended at once.
 				assertThat(service.callCount()).isEqualTo(3);
 				assertThat(registry.count(StreamSide.SERVER)).isEqualTo(3);
+				assertThat(ends.openedCount()).isEqualTo(4);
+				RecordedEnds.End refused = ends.awaitEnd(1);
+				assertThat(refused.reason()).isEqualTo(EndReason.REFUSED);
+				assertThat(refused.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+				assertThat(refused.status().getDescription()).isEqualTo(status.getDescription());
 
 				// Unary calls do not count; the open streams go on.
 				assertThat(EchoServiceGrpc.newBlockingStub(channel)

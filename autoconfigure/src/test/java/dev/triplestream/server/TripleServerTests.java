@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.triplestream.autoconfigure.StreamRegistryAutoConfiguration;
 import dev.triplestream.autoconfigure.TripleServerAutoConfiguration;
+import dev.triplestream.stream.EndReason;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
@@ -109,15 +110,20 @@ class TripleServerTests {
 
 			call.halfClose();
 			await().atMost(Duration.ofSeconds(10)).until(stream::isHalfClosed);
-			// The drain notice does not exist yet: asking changes nothing.
-			stream.halfClose();
+			// This handler registered no drain action: the notice changes nothing.
+			stream.giveDrainNotice();
+			assertThat(stream.isDrainNoticeGiven()).isTrue();
 			assertThat(call.isDone()).isFalse();
+			assertThat(stream.endReason()).isNull();
 
-			stream.cancel(Status.ABORTED.withDescription("ended by the test"));
+			assertThat(stream.end(EndReason.CANCELLED_BY_OPERATOR, Status.ABORTED.withDescription("ended by the test")))
+				.isTrue();
 			Status status = call.awaitStatus();
 			assertThat(status.getCode()).isEqualTo(Status.Code.ABORTED);
 			assertThat(status.getDescription()).isEqualTo("ended by the test");
 			assertThat(registry.count(StreamSide.SERVER)).isZero();
+			assertThat(stream.endReason()).isEqualTo(EndReason.CANCELLED_BY_OPERATOR);
+			assertThat(stream.status().getCode()).isEqualTo(Status.Code.ABORTED);
 			// The handler is told its call was cancelled, and what it still does to the call is harmless.
 			assertThat(service.chatCancelled.await(10, TimeUnit.SECONDS)).isTrue();
 			ServerCallStreamObserver<EchoResponse> responses = service.chatResponses.get(0);
@@ -126,8 +132,10 @@ class TripleServerTests {
 				responses.onNext(EchoResponse.newBuilder().setText("too late").build());
 				responses.onCompleted();
 			});
-			// A second cancel is a no-op.
-			stream.cancel(Status.INTERNAL);
+			// A second end is a no-op.
+			assertThat(stream.end(EndReason.FAILED, Status.INTERNAL)).isFalse();
+			assertThat(stream.endReason()).isEqualTo(EndReason.CANCELLED_BY_OPERATOR);
+			assertThat(stream.status().getCode()).isEqualTo(Status.Code.ABORTED);
 		});
 	}
 
