@@ -23,6 +23,8 @@ final class SoakFigures {
 
 	private long handlerInvocations;
 
+	private long handlersMatched;
+
 	private long completeChecked;
 
 	private long interrupts;
@@ -42,6 +44,9 @@ final class SoakFigures {
 		this.clientStreams += run.clientLedger.entries().size();
 		this.serverCalls += run.serverLedger.entries().size();
 		run.service.records().values().forEach((calls) -> this.handlerInvocations += calls.size());
+		run.service.records().values().forEach((calls) -> this.handlersMatched += calls.stream()
+			.filter((call) -> call.id >= 0)
+			.count());
 		this.completeChecked += checks.completeChecked;
 		run.records.forEach((record) -> this.interrupts += record.interrupts.get());
 		this.operatorCancels += run.operatorCancels.get();
@@ -71,7 +76,8 @@ final class SoakFigures {
 	public synchronized String toString() {
 		long seconds = (System.nanoTime() - this.started) / 1_000_000_000L;
 		return "runs " + this.runs + " in " + seconds + " s; client streams " + this.clientStreams
-				+ ", server calls " + this.serverCalls + " (handler invocations " + this.handlerInvocations + ")"
+				+ ", server calls " + this.serverCalls + " (handler invocations " + this.handlerInvocations + ", "
+				+ this.handlersMatched + " matched to their registry entry)"
 				+ "; application threads " + this.applicationThreads + ", interrupts " + this.interrupts
 				+ ", operator cancels " + this.operatorCancels + "; OK ends checked for completeness "
 				+ this.completeChecked + "\n  client ends by reason: " + this.clientEnds

@@ -101,10 +101,10 @@ record StreamPlan(String key, Shape shape, int channel, int openAtMillis, Server
 		ServerMode mode = pick(random, ServerMode.values());
 		ServerPlan server = new ServerPlan(mode, random.nextInt(0, 25), random.nextInt(5, 300));
 		Action action = (random.nextInt(3) == 0) ? Action.NONE : pick(random, Action.values());
-		int readLimit = (random.nextInt(5) == 0) ? random.nextInt(0, 10) : -1;
+		int readLimit = (random.nextInt(3) == 0) ? random.nextInt(0, 10) : -1;
 		return new StreamPlan(key, shape, random.nextInt(channels), random.nextInt(openWindowMillis + 1), server,
 				random.nextInt(0, 20), random.nextInt(4) != 0, random.nextInt(4) == 0, action,
-				random.nextInt(0, 1500), random.nextBoolean(), readLimit, random.nextInt(3) != 0,
+				random.nextInt(0, 1500), random.nextBoolean(), readLimit, random.nextBoolean(),
 				random.nextInt(1, 40), random.nextLong());
 	}
 
