@@ -129,9 +129,14 @@ final class AsyncStreamScript extends StreamScript {
 			}
 			else {
 				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-				this.record.terminal((cause instanceof CancellationException)
-						? Status.CANCELLED.withDescription("the application cancelled the future")
-						: Status.fromThrowable(cause));
+				if (cause instanceof CancellationException) {
+					// The application cancelled its future: it was told of no status (the call may have
+					// completed first, and its end reason then says so).
+					this.record.terminals.incrementAndGet();
+				}
+				else {
+					this.record.terminal(Status.fromThrowable(cause));
+				}
 			}
 		});
 		Thread waiter = Thread.currentThread();

@@ -85,6 +85,10 @@ final class BlockingStreamScript extends StreamScript {
 				continue;
 			}
 			catch (StatusRuntimeException ex) {
+				if (ex.getStatus().isOk()) {
+					// receive() returns null for an OK end; only a failure is thrown.
+					this.record.unexpected("receive threw for an OK end", ex);
+				}
 				this.record.ended(ex.getStatus());
 				break;
 			}

@@ -5,7 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.logging.Filter;
+import java.util.logging.Logger;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -38,6 +42,23 @@ class RandomizedLifecycleTests {
 
 	/** Heap allowed above the used heap after the second run, after a collection. */
 	private static final long HEAP_MARGIN = 64L * 1024 * 1024;
+
+	/** grpc logs what a handler throws: the planned failures of {@link ScriptedEchoService} are noise. */
+	private static final Logger GRPC_EXECUTOR = Logger.getLogger("io.grpc.internal.SerializingExecutor");
+
+	private static Filter grpcFilter;
+
+	@BeforeAll
+	static void quietPlannedHandlerFailures() {
+		grpcFilter = GRPC_EXECUTOR.getFilter();
+		GRPC_EXECUTOR.setFilter((record) -> record.getThrown() == null || record.getThrown().getMessage() == null
+				|| !record.getThrown().getMessage().startsWith(ScriptedEchoService.PLANNED_FAILURE));
+	}
+
+	@AfterAll
+	static void restoreGrpcLogging() {
+		GRPC_EXECUTOR.setFilter(grpcFilter);
+	}
 
 	@Test
 	void streamsEndOnceOnBothSidesWhateverHappensToThem() {

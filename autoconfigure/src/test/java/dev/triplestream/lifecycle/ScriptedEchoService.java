@@ -24,6 +24,9 @@ import dev.triplestream.test.v1.EchoServiceGrpc;
  */
 final class ScriptedEchoService extends EchoServiceGrpc.EchoServiceImplBase implements AutoCloseable {
 
+	/** The message of what the {@link ServerMode#THROW} handlers throw. */
+	static final String PLANNED_FAILURE = "planned handler failure";
+
 	private final Map<String, List<ServerCallRecord>> records = new ConcurrentHashMap<>();
 
 	private final List<String> problems = new CopyOnWriteArrayList<>();
@@ -66,7 +69,7 @@ final class ScriptedEchoService extends EchoServiceGrpc.EchoServiceImplBase impl
 					}
 					case THROW -> {
 						if (count > out.plan().count()) {
-							throw new IllegalStateException("planned handler failure");
+							throw new IllegalStateException(PLANNED_FAILURE);
 						}
 						out.send(request.getSeq());
 					}
@@ -82,7 +85,7 @@ final class ScriptedEchoService extends EchoServiceGrpc.EchoServiceImplBase impl
 					case BURST_ON_HALF_CLOSE -> out.burstAndComplete();
 					case FAIL -> out.fail();
 					case SLOW -> out.later(out::complete);
-					case THROW -> throw new IllegalStateException("planned handler failure at half-close");
+					case THROW -> throw new IllegalStateException(PLANNED_FAILURE + " at half-close");
 					default -> {
 					}
 				}
@@ -106,7 +109,7 @@ final class ScriptedEchoService extends EchoServiceGrpc.EchoServiceImplBase impl
 					out.fail();
 				}
 				else if (mode == ServerMode.THROW && count > out.plan().count()) {
-					throw new IllegalStateException("planned handler failure");
+					throw new IllegalStateException(PLANNED_FAILURE);
 				}
 			}
 
@@ -116,7 +119,7 @@ final class ScriptedEchoService extends EchoServiceGrpc.EchoServiceImplBase impl
 					case ECHO, BURST_ON_HALF_CLOSE, DRAIN_AWARE -> out.sendAndComplete(count);
 					case FAIL -> out.fail();
 					case SLOW -> out.later(() -> out.sendAndComplete(count));
-					case THROW -> throw new IllegalStateException("planned handler failure at half-close");
+					case THROW -> throw new IllegalStateException(PLANNED_FAILURE + " at half-close");
 					default -> {
 					}
 				}
@@ -145,7 +148,7 @@ final class ScriptedEchoService extends EchoServiceGrpc.EchoServiceImplBase impl
 			}
 			case THROW -> {
 				out.burst();
-				throw new IllegalStateException("planned handler failure");
+				throw new IllegalStateException(PLANNED_FAILURE);
 			}
 		}
 	}
@@ -160,7 +163,7 @@ final class ScriptedEchoService extends EchoServiceGrpc.EchoServiceImplBase impl
 			case DRAIN_AWARE -> {
 				// Answers when the server drains, if the call lives that long.
 			}
-			case THROW -> throw new IllegalStateException("planned handler failure");
+			case THROW -> throw new IllegalStateException(PLANNED_FAILURE);
 			case HOLD -> {
 			}
 		}
