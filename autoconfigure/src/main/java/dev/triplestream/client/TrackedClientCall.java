@@ -118,7 +118,7 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 		serially(() -> {
 			this.lifecycle.register(this, this::cut);
 			try {
-				this.delegate.start(new TrackingListener(responseListener), headers);
+				this.delegate.start(new TrackingClientListener<>(this, responseListener), headers);
 			}
 			catch (RuntimeException | Error ex) {
 				// Never left registered and never started.
@@ -252,12 +252,19 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 		this.trailersReceived = true;
 	}
 
+	/** A response arrived from the transport. */
+	void received() {
+		this.messagesReceived++;
+		this.lifecycle.touch();
+	}
+
 	/** Records activity that the application consumed a message: a slow steady reader is not idle. */
 	void consumed() {
 		this.lifecycle.touch();
 	}
 
-	private EndReason classify(Status status) {
+	/** Why the call ended, given the status grpc delivered and what this side knows. */
+	EndReason classify(Status status) {
 		if (this.refused) {
 			return EndReason.REFUSED;
 		}
@@ -276,7 +283,8 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 		return this.callerContext.isCancelled() ? EndReason.CANCELLED_BY_APPLICATION : EndReason.PEER_GONE;
 	}
 
-	private Status explain(Status status) {
+	/** The delivered status, with the setting that timed the call out named in its description. */
+	Status explain(Status status) {
 		if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && this.deadline != null && this.deadline.isExpired()
 				&& this.deadlineSetting != null) {
 			return status.withDescription(
@@ -400,52 +408,6 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	public String toString() {
 		return "client stream #" + id() + " " + this.method.getFullMethodName() + " on channel '" + this.channelName
 				+ "'";
-	}
-
-	private final class TrackingListener extends ClientCall.Listener<Resp> {
-
-		private final ClientCall.Listener<Resp> delegate;
-
-		TrackingListener(ClientCall.Listener<Resp> delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public void onHeaders(Metadata headers) {
-			TrackedClientCall.this.lifecycle.established();
-			TrackedClientCall.this.lifecycle.touch();
-			this.delegate.onHeaders(headers);
-		}
-
-		@Override
-		public void onMessage(Resp message) {
-			TrackedClientCall.this.messagesReceived++;
-			TrackedClientCall.this.lifecycle.touch();
-			this.delegate.onMessage(message);
-		}
-
-		@Override
-		public void onReady() {
-			TrackedClientCall.this.lifecycle.established();
-			this.delegate.onReady();
-		}
-
-		@Override
-		public void onClose(Status status, Metadata trailers) {
-			StreamLifecycle lifecycle = TrackedClientCall.this.lifecycle;
-			Status explained = explain(status);
-			Status delivered = explained;
-			if (!lifecycle.end(classify(status), explained)) {
-				// This side ended the call first, so its end is the one recorded: the application hears
-				// that end, not grpc's bare CANCELLED, nor a peer's status or a deadline that lost the race.
-				Status local = lifecycle.endStatus();
-				if (local != null) {
-					delivered = local;
-				}
-			}
-			this.delegate.onClose(delivered, trailers);
-		}
-
 	}
 
 }

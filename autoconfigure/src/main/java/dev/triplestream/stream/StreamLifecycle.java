@@ -2,8 +2,6 @@ package dev.triplestream.stream;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,8 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.grpc.Status;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 /**
  * The lifecycle of one stream, client or server side: its registry membership, its idle clock,
@@ -36,8 +32,6 @@ import org.apache.commons.logging.LogFactory;
  */
 public final class StreamLifecycle {
 
-	private static final Log logger = LogFactory.getLog(StreamLifecycle.class);
-
 	private final StreamRegistry registry;
 
 	private final long id;
@@ -51,11 +45,9 @@ public final class StreamLifecycle {
 
 	private final String idleTimeoutDescription;
 
-	private final Executor noticeExecutor;
+	private final DrainNotice notice;
 
 	private final AtomicReference<End> end = new AtomicReference<>();
-
-	private final Object noticeLock = new Object();
 
 	private volatile TrackedStream stream;
 
@@ -64,13 +56,6 @@ public final class StreamLifecycle {
 	private volatile long lastActivityNanos = this.startedNanos;
 
 	private volatile boolean established;
-
-	/** Guarded by {@link #noticeLock}; null once the notice was given or the stream ended. */
-	private List<Runnable> drainActions;
-
-	private volatile boolean drainActionsRegistered;
-
-	private volatile boolean noticeGiven;
 
 	private volatile boolean shutdownNotice;
 
@@ -91,7 +76,7 @@ public final class StreamLifecycle {
 		this.id = registry.nextId();
 		this.idleTimeoutNanos = (idleTimeout != null) ? idleTimeout.toNanos() : 0;
 		this.idleTimeoutDescription = idleTimeoutDescription;
-		this.noticeExecutor = noticeExecutor;
+		this.notice = new DrainNotice(noticeExecutor);
 	}
 
 	/**
@@ -223,30 +208,19 @@ public final class StreamLifecycle {
 		if (action == null) {
 			throw new IllegalArgumentException("The drain action must not be null");
 		}
-		synchronized (this.noticeLock) {
-			if (isEnded()) {
-				return;
-			}
-			this.drainActionsRegistered = true;
-			if (!this.noticeGiven) {
-				if (this.drainActions == null) {
-					this.drainActions = new ArrayList<>(2);
-				}
-				this.drainActions.add(action);
-				return;
-			}
+		if (!isEnded()) {
+			this.notice.register(action, this.stream);
 		}
-		run(action);
 	}
 
 	/** Whether the application registered a drain action: it then chooses how the stream ends. */
 	public boolean hasDrainActions() {
-		return this.drainActionsRegistered;
+		return this.notice.hasActions();
 	}
 
 	/** Whether the stream had its drain notice. Once true, stays true. */
 	public boolean isDrainNoticeGiven() {
-		return this.noticeGiven;
+		return this.notice.isGiven();
 	}
 
 	/**
@@ -258,33 +232,8 @@ public final class StreamLifecycle {
 		if (shutdown) {
 			this.shutdownNotice = true;
 		}
-		List<Runnable> actions;
-		synchronized (this.noticeLock) {
-			if (this.noticeGiven || isEnded()) {
-				return;
-			}
-			this.noticeGiven = true;
-			actions = this.drainActions;
-			this.drainActions = null;
-		}
-		if (actions != null) {
-			actions.forEach(this::run);
-		}
-	}
-
-	private void run(Runnable action) {
-		try {
-			this.noticeExecutor.execute(() -> {
-				try {
-					action.run();
-				}
-				catch (RuntimeException | Error ex) {
-					logger.warn("Drain action of " + this.stream + " failed", ex);
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			logger.debug("Drain action of " + this.stream + " not run: its side has stopped", ex);
+		if (!isEnded()) {
+			this.notice.give(this.stream);
 		}
 	}
 
@@ -303,9 +252,7 @@ public final class StreamLifecycle {
 			return false;
 		}
 		stopTimers();
-		synchronized (this.noticeLock) {
-			this.drainActions = null;
-		}
+		this.notice.drop();
 		if (this.stream != null) {
 			this.registry.remove(this.stream);
 		}

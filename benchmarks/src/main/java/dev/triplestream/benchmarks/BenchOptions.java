@@ -51,16 +51,16 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 			CancellationScenario.NAME, ShutdownScenario.NAME, ScaleScenario.NAME);
 
 	static BenchOptions full() {
-		return new BenchOptions(new LinkedHashSet<>(ALL), 20_000, 50, 1_000, List.of(1, 64), 1, 6,
-				Duration.ofMillis(300), Duration.ofSeconds(1), List.of(1, 16), 1, 6, Duration.ofMillis(200),
-				Duration.ofMillis(800), 200, 100, 20, 1000, Duration.ofMillis(200), 1000, 5, Duration.ofSeconds(30),
+		return new BenchOptions(new LinkedHashSet<>(ALL), 20_000, 50, 1_000, List.of(1, 64), 2, 16,
+				Duration.ofMillis(300), Duration.ofMillis(700), List.of(1, 16), 1, 10, Duration.ofMillis(200),
+				Duration.ofMillis(600), 200, 100, 20, 1000, Duration.ofMillis(200), 1000, 5, Duration.ofSeconds(30),
 				10_000, defaultOutput());
 	}
 
 	static BenchOptions quick() {
-		return new BenchOptions(new LinkedHashSet<>(ALL), 5_000, 15, 600, List.of(1, 64), 1, 2,
-				Duration.ofMillis(300), Duration.ofSeconds(1), List.of(1, 16), 1, 2, Duration.ofMillis(200),
-				Duration.ofMillis(800), 100, 25, 20, 300, Duration.ofMillis(200), 1000, 1, Duration.ofSeconds(5),
+		return new BenchOptions(new LinkedHashSet<>(ALL), 5_000, 20, 500, List.of(1, 64), 1, 8,
+				Duration.ofMillis(200), Duration.ofMillis(500), List.of(1, 16), 1, 6, Duration.ofMillis(200),
+				Duration.ofMillis(400), 100, 25, 20, 300, Duration.ofMillis(200), 1000, 1, Duration.ofSeconds(5),
 				10_000, defaultOutput());
 	}
 
@@ -119,6 +119,9 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 			else if (arg.startsWith("--flow-streams=")) {
 				options = options.withFlowStreams(positiveInts(arg, value));
 			}
+			else if (arg.startsWith("--flow-rounds=")) {
+				options = options.withFlowRounds(positiveInt(arg, value));
+			}
 			else if (arg.startsWith("--lifecycle-workers=")) {
 				options = options.withLifeWorkers(positiveInts(arg, value));
 			}
@@ -128,7 +131,7 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 			else {
 				throw new IllegalArgumentException("unknown argument '" + arg + "'; known: --quick, --smoke,"
 						+ " --scenario=" + String.join(",", ALL) + ", --time-factor=F, --grace=30s,"
-						+ " --shutdown-streams=N, --scale-streams=N, --flow-streams=1,64, --lifecycle-workers=1,16,"
+						+ " --shutdown-streams=N, --scale-streams=N, --flow-streams=1,64, --flow-rounds=N, --lifecycle-workers=1,16,"
 						+ " --out=results.json");
 			}
 		}
@@ -188,6 +191,14 @@ record BenchOptions(Set<String> scenarios, int pingWarmup, int pingRounds, int p
 				this.lifeWarmupRounds, this.lifeRounds, this.lifeSettle, this.lifeMeasure, this.cancelWarmup,
 				this.cancelRounds, this.cancelPerRound, this.idleStreams, this.idleTimeout, this.shutdownStreams,
 				this.shutdownRepeats, this.grace, this.scaleStreams, this.output);
+	}
+
+	BenchOptions withFlowRounds(int rounds) {
+		return new BenchOptions(this.scenarios, this.pingWarmup, this.pingRounds, this.pingPerRound, this.flowStreams,
+				this.flowWarmupRounds, rounds, this.flowSettle, this.flowMeasure, this.lifeWorkers, this.lifeWarmupRounds,
+				this.lifeRounds, this.lifeSettle, this.lifeMeasure, this.cancelWarmup, this.cancelRounds,
+				this.cancelPerRound, this.idleStreams, this.idleTimeout, this.shutdownStreams, this.shutdownRepeats,
+				this.grace, this.scaleStreams, this.output);
 	}
 
 	BenchOptions withLifeWorkers(List<Integer> workers) {

@@ -1,6 +1,7 @@
 package dev.triplestream.benchmarks;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -18,6 +19,9 @@ record Contender(String label, ClientStyle style, Clients clients) {
 
 	static final String CONTROL = "A/A control (raw StreamObserver, second channel)";
 
+	/** How result rows name the A/A control. */
+	static final String CONTROL_SUBJECT = "A/A control: raw StreamObserver vs raw StreamObserver on a second channel";
+
 	/** The four styles on the benchmark's channels, then the control. */
 	static List<Contender> all(Bench bench) {
 		List<Contender> all = new ArrayList<>();
@@ -28,13 +32,20 @@ record Contender(String label, ClientStyle style, Clients clients) {
 		return all;
 	}
 
-	/** {@code all} rotated by {@code round}, so that no contender always runs first. */
+	/**
+	 * The order of round {@code round}: {@code all} rotated by {@code round / 2}, and reversed in
+	 * odd rounds. Every two rounds each pair of contenders runs once each way round, so that neither
+	 * half of a pair always runs first, or always right after a third contender's streams ended.
+	 */
 	static List<Contender> order(List<Contender> all, int round) {
-		List<Contender> rotated = new ArrayList<>(all.size());
+		List<Contender> ordered = new ArrayList<>(all.size());
 		for (int i = 0; i < all.size(); i++) {
-			rotated.add(all.get((i + round) % all.size()));
+			ordered.add(all.get((i + round / 2) % all.size()));
 		}
-		return rotated;
+		if (round % 2 == 1) {
+			Collections.reverse(ordered);
+		}
+		return ordered;
 	}
 
 	/** The one taking part for {@code style} on the benchmark's channels. */

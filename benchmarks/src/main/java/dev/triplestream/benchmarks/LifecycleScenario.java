@@ -35,27 +35,27 @@ final class LifecycleScenario implements Scenario {
 		BenchOptions options = bench.options();
 		List<Contender> contenders = Contender.all(bench);
 		for (int workers : options.lifeWorkers()) {
-			Map<Contender, List<Double>> rates = Rounds.interleaved(contenders, options.lifeWarmupRounds(),
-					options.lifeRounds(), (contender) -> measure(bench, contender, workers));
-			String cycle = "open, 1 ping-pong, half-close, OK; " + workers + ((workers == 1) ? " worker, " : " workers, ");
+			String cycle = "open, 1 ping-pong, half-close, OK; " + workers + ((workers == 1) ? " worker" : " workers");
+			Map<Contender, List<Double>> rates = Rounds.interleaved(bench, NAME + ": " + cycle, contenders,
+					options.lifeWarmupRounds(), options.lifeRounds(), (contender) -> measure(bench, contender, workers))
+				.rates();
+			List<Double> raw = rates.get(Contender.of(contenders, ClientStyle.RAW_OBSERVER));
+			List<Double> controlRates = rates.get(Contender.control(contenders));
+			PairedRatios control = PairedRatios.of(raw, controlRates);
 			for (ClientStyle.Family family : ClientStyle.Family.values()) {
-				add(bench, results, cycle + family.label(), rates.get(Contender.of(contenders, family.raw())),
-						rates.get(Contender.of(contenders, family.starter())), "starter");
+				add(bench, results, Rounds.row(NAME, cycle + ", " + family.label(), "streams/s",
+						rates.get(Contender.of(contenders, family.raw())),
+						rates.get(Contender.of(contenders, family.starter())), "starter", null, control));
 			}
-			add(bench, results, cycle + "A/A control: raw StreamObserver vs raw StreamObserver on a second channel",
-					rates.get(Contender.of(contenders, ClientStyle.RAW_OBSERVER)),
-					rates.get(Contender.control(contenders)), "control");
+			add(bench, results, Rounds.row(NAME, cycle + ", " + Contender.CONTROL_SUBJECT, "streams/s", raw, controlRates,
+					"control", null, null));
 		}
 	}
 
-	private static void add(Bench bench, Results results, String subject, List<Double> raw, List<Double> other,
-			String otherName) {
-		double rawRate = Rounds.median(raw);
-		double otherRate = Rounds.median(other);
-		bench.log("lifecycle: %s: raw %.0f streams/s, %s %.0f streams/s (%.3f)", subject, rawRate, otherName, otherRate,
-				otherRate / rawRate);
-		results.add(new Results.Row(NAME, subject, "rate, median round", "streams/s", rawRate, otherRate, null,
-				"rounds raw " + Rounds.describe(raw) + "; " + otherName + " " + Rounds.describe(other)));
+	private static void add(Bench bench, Results results, Results.Row row) {
+		bench.log("lifecycle: %s: raw %.0f streams/s, other %.0f streams/s, pairwise ratio %.3f (%s)", row.subject(),
+				row.raw(), row.starter(), row.ratio(), row.ratios().describe());
+		results.add(row);
 	}
 
 	/** Runs {@code workers} threads of one contender for one round; returns {streams, nanos}. */
@@ -108,7 +108,8 @@ final class LifecycleScenario implements Scenario {
 			throw new IllegalStateException(contender.label() + ": a stream failed", failure.get());
 		}
 		bench.awaitQuiet(TIMEOUT);
-		return new long[] { count, nanos };
+		// The worker threads start and end within the round, so their CPU cannot be told apart.
+		return new long[] { count, nanos, -1 };
 	}
 
 	/** One whole stream: open, one ping-pong, half-close, await OK. */

@@ -61,9 +61,24 @@ final class Loopback implements AutoCloseable {
 	/** Event loop threads per side; see the class comment. */
 	static final int EVENT_LOOP_THREADS = Integer.getInteger("bench.event-loop-threads", 1);
 
-	private final ExecutorService serverExecutor = Executors.newCachedThreadPool(daemonThreads("bench-server"));
+	/**
+	 * A fixed HTTP/2 flow-control window in bytes on every channel and the server, which turns
+	 * grpc-java's BDP auto-tuning off; 0 (the default) keeps grpc-java's default, auto-tuning on.
+	 */
+	static final int FLOW_WINDOW = Integer.getInteger("bench.flow-window", 0);
 
-	private final ExecutorService clientExecutor = Executors.newCachedThreadPool(daemonThreads("bench-client"));
+	/**
+	 * The call executors of the server and of every channel: {@code cached} (the default, a cached
+	 * thread pool per side, grpc-java's own default kind), {@code fixed} (two threads per side) or
+	 * {@code direct} (the clients' callbacks on their event loop; the server keeps a cached pool,
+	 * on which its download pump continues). For experiments on where the time goes.
+	 */
+	static final String EXECUTOR = System.getProperty("bench.executor", "cached");
+
+	private final ExecutorService serverExecutor = EXECUTOR.equals("direct")
+			? Executors.newCachedThreadPool(daemonThreads("bench-server")) : executor("bench-server");
+
+	private final ExecutorService clientExecutor = executor("bench-client");
 
 	private final EventLoopGroup serverBoss = eventLoops(1, "bench-server-boss");
 
@@ -78,14 +93,17 @@ final class Loopback implements AutoCloseable {
 	private final InetSocketAddress address;
 
 	Loopback() throws IOException {
-		this.server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+		NettyServerBuilder builder = NettyServerBuilder
+			.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
 			.bossEventLoopGroup(this.serverBoss)
 			.workerEventLoopGroup(this.serverWorkers)
 			.channelType(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
 			.executor(this.serverExecutor)
-			.addService(this.service)
-			.build()
-			.start();
+			.addService(this.service);
+		if (FLOW_WINDOW > 0) {
+			builder.flowControlWindow(FLOW_WINDOW);
+		}
+		this.server = builder.build().start();
 		this.address = new InetSocketAddress(InetAddress.getLoopbackAddress(), this.server.getPort());
 	}
 
@@ -112,9 +130,10 @@ final class Loopback implements AutoCloseable {
 	 * through a {@code TripleChannelBuilderCustomizer}.
 	 */
 	NettyChannelBuilder applyTransport(NettyChannelBuilder builder) {
-		return builder.eventLoopGroup(this.clientLoops)
+		builder.eventLoopGroup(this.clientLoops)
 			.channelType(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
 			.executor(this.clientExecutor);
+		return (FLOW_WINDOW > 0) ? builder.flowControlWindow(FLOW_WINDOW) : builder;
 	}
 
 	ManagedChannel newRawChannel() {
@@ -165,6 +184,16 @@ final class Loopback implements AutoCloseable {
 
 	static String transportName() {
 		return Epoll.isAvailable() ? "epoll" : "nio";
+	}
+
+	private static ExecutorService executor(String prefix) {
+		return switch (EXECUTOR) {
+			case "cached" -> Executors.newCachedThreadPool(daemonThreads(prefix));
+			case "fixed" -> Executors.newFixedThreadPool(2, daemonThreads(prefix));
+			case "direct" -> new DirectExecutorService();
+			default -> throw new IllegalArgumentException(
+					"-Dbench.executor: expected 'cached', 'fixed' or 'direct', not '" + EXECUTOR + "'");
+		};
 	}
 
 	/** Epoll where netty-shaded has it (grpc-java's own default), NIO elsewhere. */

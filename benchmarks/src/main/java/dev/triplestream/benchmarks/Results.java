@@ -52,21 +52,43 @@ final class Results {
 	 * @param starter the starter's figure, null when it has no counterpart
 	 * @param target the goal the row is held to, or null
 	 * @param note how the streams ended, per-round spread and similar detail; may be empty
+	 * @param ratios the pairwise starter/raw ratios of the rounds, or null where the figures are not
+	 * paired by round
+	 * @param control the A/A control's pairwise ratios of the same rounds, or null where the row has
+	 * none; see {@link Verdict}
 	 */
 	record Row(String scenario, String subject, String metric, String unit, Double raw, Double starter,
-			Target target, String note) {
+			Target target, String note, PairedRatios ratios, PairedRatios control) {
 
-		/** starter / raw, or null when either is missing or raw is zero. */
+		/** A row whose figures are not paired by round. */
+		Row(String scenario, String subject, String metric, String unit, Double raw, Double starter, Target target,
+				String note) {
+			this(scenario, subject, metric, unit, raw, starter, target, note, null, null);
+		}
+
+		/**
+		 * The median of the pairwise ratios where the rounds are paired, else starter / raw; null
+		 * when either figure is missing or raw is zero.
+		 */
 		Double ratio() {
+			if (this.ratios != null) {
+				return this.ratios.median();
+			}
 			if (this.raw == null || this.starter == null || this.raw == 0) {
 				return null;
 			}
 			return this.starter / this.raw;
 		}
 
-		/** Whether the target is met; null without a target. */
+		/** How the row came out against its target; null without a target. */
+		Verdict verdict() {
+			return (this.target != null) ? Verdict.of(this.target, this) : null;
+		}
+
+		/** Whether the target is met, inconclusive rows not; null without a target. */
 		Boolean met() {
-			return (this.target != null) ? this.target.isMetBy(this) : null;
+			Verdict verdict = verdict();
+			return (verdict != null) ? verdict == Verdict.MET : null;
 		}
 
 	}

@@ -12,8 +12,12 @@ import java.util.Map;
 /** Renders {@link Results}: a table for people, JSON and CSV for tools. */
 final class ResultsReport {
 
-	private static final String[] HEADER = { "scenario", "case", "metric", "raw", "starter", "starter/raw", "target",
-			"met", "note" };
+	private static final String[] HEADER = { "scenario", "case", "metric", "raw", "starter", "starter/raw",
+			"ratio spread", "A/A control", "target", "met", "note" };
+
+	/** The columns of the CSV file. */
+	static final String CSV_HEADER = "scenario,case,metric,unit,raw,starter,ratio,ratio_q1,ratio_q3,ratio_min,ratio_max,"
+			+ "pairs,control_ratio,target,met,verdict,note";
 
 	private final Results results;
 
@@ -28,6 +32,7 @@ final class ResultsReport {
 		for (Results.Row row : this.results.rows()) {
 			lines.add(new String[] { row.scenario(), row.subject(), row.metric() + " (" + row.unit() + ")",
 					format(row.raw(), row.unit()), format(row.starter(), row.unit()), ratio(row),
+					(row.ratios() != null) ? row.ratios().describe() : "", control(row),
 					(row.target() != null) ? row.target().text() : "", met(row), row.note() });
 		}
 		int[] widths = new int[HEADER.length];
@@ -83,8 +88,21 @@ final class ResultsReport {
 			json.append(", \"raw\": ").append(number(row.raw()));
 			json.append(", \"starter\": ").append(number(row.starter()));
 			json.append(", \"ratio\": ").append(number(row.ratio()));
+			PairedRatios ratios = row.ratios();
+			if (ratios != null) {
+				json.append(", \"ratio_quartiles\": [").append(number(ratios.lowerQuartile())).append(", ")
+					.append(number(ratios.upperQuartile())).append("]");
+				json.append(", \"ratio_range\": [").append(number(ratios.min())).append(", ")
+					.append(number(ratios.max())).append("]");
+				json.append(", \"pairs\": ").append(ratios.pairs());
+				json.append(", \"rounds_left_out\": ").append(ratios.skipped());
+			}
+			if (row.control() != null) {
+				json.append(", \"control_ratio\": ").append(number(row.control().median()));
+			}
 			json.append(", \"target\": ").append((row.target() != null) ? string(row.target().text()) : "null");
 			json.append(", \"met\": ").append(row.met());
+			json.append(", \"verdict\": ").append((row.verdict() != null) ? string(row.verdict().name()) : "null");
 			json.append(", \"note\": ").append(string(row.note()));
 			json.append("}");
 			first = false;
@@ -94,14 +112,26 @@ final class ResultsReport {
 	}
 
 	void writeCsv(Path file) throws IOException {
-		StringBuilder csv = new StringBuilder("scenario,case,metric,unit,raw,starter,ratio,target,met,note\n");
+		StringBuilder csv = new StringBuilder(CSV_HEADER + "\n");
 		for (Results.Row row : this.results.rows()) {
 			csv.append(csvCell(row.scenario())).append(',').append(csvCell(row.subject())).append(',')
 				.append(csvCell(row.metric())).append(',').append(csvCell(row.unit())).append(',')
 				.append(plain(row.raw())).append(',').append(plain(row.starter())).append(',')
-				.append(plain(row.ratio())).append(',')
+				.append(plain(row.ratio())).append(',');
+			PairedRatios ratios = row.ratios();
+			if (ratios != null) {
+				csv.append(plain(ratios.lowerQuartile())).append(',').append(plain(ratios.upperQuartile())).append(',')
+					.append(plain(ratios.min())).append(',').append(plain(ratios.max())).append(',')
+					.append(ratios.pairs()).append(',');
+			}
+			else {
+				csv.append(",,,,,");
+			}
+			csv.append((row.control() != null) ? plain(row.control().median()) : "").append(',')
 				.append(csvCell((row.target() != null) ? row.target().text() : "")).append(',')
-				.append((row.met() != null) ? row.met() : "").append(',').append(csvCell(row.note())).append('\n');
+				.append((row.met() != null) ? row.met() : "").append(',')
+				.append((row.verdict() != null) ? row.verdict().name() : "").append(',')
+				.append(csvCell(row.note())).append('\n');
 		}
 		write(file, csv.toString());
 	}
@@ -130,9 +160,13 @@ final class ResultsReport {
 		return (ratio != null) ? String.format(Locale.ROOT, "%.3f", ratio) : "";
 	}
 
+	private static String control(Results.Row row) {
+		return (row.control() != null) ? String.format(Locale.ROOT, "%.3f", row.control().median()) : "";
+	}
+
 	private static String met(Results.Row row) {
-		Boolean met = row.met();
-		return (met == null) ? "" : met ? "yes" : "NO";
+		Verdict verdict = row.verdict();
+		return (verdict != null) ? verdict.text() : "";
 	}
 
 	private static String pad(String text, int width, boolean right) {

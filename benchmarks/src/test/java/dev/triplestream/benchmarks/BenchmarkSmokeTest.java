@@ -63,10 +63,34 @@ class BenchmarkSmokeTest {
 		}
 		assertThat(this.results.rows(PingPongScenario.NAME)).extracting(Results.Row::metric)
 			.contains("p50", "p99", "p99.9");
-		// two directions, two stream counts, two style families and the A/A control
-		assertThat(this.results.rows(ThroughputScenario.NAME)).hasSize(2 * 2 * 3);
+		// two directions, two stream counts, two style families and the A/A control, rate and CPU
+		assertThat(this.results.rows(ThroughputScenario.NAME)).hasSize(2 * 2 * 3 * 2);
 		assertThat(this.results.rows(PingPongScenario.NAME)).filteredOn((row) -> row.subject().startsWith("A/A"))
 			.hasSize(3);
+	}
+
+	@Test
+	void rateAndLatencyRowsArePairedByRoundAndJudgedAgainstTheirControl() {
+		for (Results.Row row : this.results.rows(ThroughputScenario.NAME)) {
+			assertThat(row.ratios()).as(row.toString()).isNotNull();
+			assertThat(row.ratios().pairs() + row.ratios().skipped()).as(row.toString())
+				.isEqualTo(this.options.flowRounds());
+			assertThat(row.ratio()).isEqualTo(row.ratios().median());
+			boolean control = row.subject().contains("A/A control");
+			boolean rate = row.metric().startsWith("rate");
+			assertThat(row.target()).as(row.toString()).isEqualTo((control || !rate) ? null : ThroughputScenario.TARGET);
+			assertThat(row.control() == null).as(row.toString()).isEqualTo(control);
+			assertThat(row.verdict() == null).as(row.toString()).isEqualTo(control || !rate);
+		}
+		for (Results.Row row : this.results.rows(PingPongScenario.NAME)) {
+			boolean paired = !row.metric().equals("p99.9");
+			assertThat(row.ratios() != null).as(row.toString()).isEqualTo(paired);
+			if (paired) {
+				assertThat(row.ratios().pairs() + row.ratios().skipped()).as(row.toString())
+					.isEqualTo(this.options.pingRounds());
+			}
+		}
+		assertThat(this.table).contains("ratio spread", "A/A control", "IQR ");
 	}
 
 	@Test
@@ -140,7 +164,8 @@ class BenchmarkSmokeTest {
 		assertThat(json).contains("\"results\": [", "\"ratio\": ", "\"cores\": ");
 		assertThat(json.split("\"scenario\": ", -1)).hasSize(rows + 1);
 		assertThat(csv.lines()).hasSize(rows + 1);
-		assertThat(csv.lines().findFirst()).hasValue("scenario,case,metric,unit,raw,starter,ratio,target,met,note");
+		assertThat(csv.lines().findFirst()).hasValue("scenario,case,metric,unit,raw,starter,ratio,ratio_q1,ratio_q3,"
+				+ "ratio_min,ratio_max,pairs,control_ratio,target,met,verdict,note");
 	}
 
 }

@@ -21,6 +21,7 @@ import org.springframework.test.context.support.AbstractTestExecutionListener;
 import org.springframework.test.context.support.DirtiesContextTestExecutionListener;
 import org.springframework.util.ClassUtils;
 
+import dev.triplestream.stream.EndReason;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
@@ -103,7 +104,8 @@ class LeakedStreamsTestExecutionListener extends AbstractTestExecutionListener {
 		Status status = Status.CANCELLED
 			.withDescription("left open by test " + test + ", cancelled by @AutoConfigureTripleInProcess");
 		for (TrackedStream stream : leaked) {
-			stream.cancel(status);
+			// The test support ends them as an operator would: they are not the application's doing.
+			stream.end(EndReason.CANCELLED_BY_OPERATOR, status);
 		}
 		List<TrackedStream> stillOpen = awaitEnded(registry, openBefore, SETTLE_TIME);
 		if (logger.isDebugEnabled()) {
