@@ -9,6 +9,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
 
+import dev.triplestream.stream.EndReason;
 import dev.triplestream.stream.StreamDrain;
 import dev.triplestream.stream.StreamRegistry;
 
@@ -18,7 +19,8 @@ import dev.triplestream.stream.StreamRegistry;
  * within the grace period, then {@code UNAVAILABLE}), then terminates the transports. Only this
  * server's calls are drained and waited for: other servers sharing the registry are left alone.
  * Calls that start while the drain runs (already on their way when the server refused new ones) are
- * given the notice at their start, and waited for and ended like the others.
+ * given the notice at their start, and waited for and ended like the others. Logs the drain's counts
+ * by end reason, then how many calls ended by themselves ("drained") and how many were ended.
  */
 final class ServerDrain {
 
@@ -74,8 +76,10 @@ final class ServerDrain {
 			transports.shutdownNow();
 			Thread.currentThread().interrupt();
 		}
-		logger.info("Triple server stopped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
-				+ " ms (grace period " + this.gracePeriod.toMillis() + " ms" + (interrupted ? ", interrupted)" : ")"));
+		int ended = result.count(EndReason.SHUTDOWN_CANCELLED);
+		logger.info("Triple server stopped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms: "
+				+ (result.streams() - ended) + " call(s) drained, " + ended + " ended (grace period "
+				+ this.gracePeriod.toMillis() + " ms)" + (interrupted ? ", interrupted" : ""));
 		return result;
 	}
 

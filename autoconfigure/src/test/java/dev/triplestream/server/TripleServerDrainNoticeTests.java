@@ -108,7 +108,7 @@ class TripleServerDrainNoticeTests {
 			});
 		assertThat(output)
 			.containsPattern("Triple server drain: " + streams + " stream\\(s\\) in \\d+ ms \\(" + streams + " shutdown-drained\\)")
-			.containsPattern("Triple server stopped in \\d+ ms \\(grace period 30000 ms\\)");
+			.contains(streams + " call(s) drained, 0 ended (grace period 30000 ms)");
 	}
 
 	@Test
@@ -145,7 +145,7 @@ class TripleServerDrainNoticeTests {
 			});
 		assertThat(output)
 			.containsPattern("Triple server drain: 2 stream\\(s\\) in \\d+ ms \\(1 shutdown-drained, 1 shutdown-cancelled\\)")
-			.containsPattern("Triple server stopped in \\d+ ms \\(grace period 1000 ms\\)");
+			.contains("1 call(s) drained, 1 ended (grace period 1000 ms)");
 	}
 
 	@Test
@@ -193,7 +193,8 @@ class TripleServerDrainNoticeTests {
 		});
 		assertThat(output).contains("A listener of the Triple server's DrainingEvent failed; draining anyway")
 			.contains("listener bug on purpose")
-			.containsPattern("Triple server drain: 1 stream\\(s\\) in \\d+ ms \\(1 shutdown-drained\\)");
+			.containsPattern("Triple server drain: 1 stream\\(s\\) in \\d+ ms \\(1 shutdown-drained\\)")
+			.contains("1 call(s) drained, 0 ended");
 	}
 
 	private ManagedChannel loopback(int port) {
