@@ -210,22 +210,27 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 		this.lock.lock();
 		try {
 			long left = timeoutNanos;
-			while ((response = this.responses.poll()) == null && (end = end()) == null) {
-				if (timeoutNanos < 0) {
-					this.arrived.await();
+			try {
+				while ((response = this.responses.poll()) == null && (end = end()) == null) {
+					if (timeoutNanos < 0) {
+						this.arrived.await();
+					}
+					else if (left <= 0) {
+						throw new TimeoutException("no response within " + Duration.ofNanos(timeoutNanos));
+					}
+					else {
+						left = this.arrived.awaitNanos(left);
+					}
 				}
-				else if (left <= 0) {
-					throw new TimeoutException("no response within " + Duration.ofNanos(timeoutNanos));
-				}
-				else {
-					left = this.arrived.awaitNanos(left);
-				}
+			}
+			catch (InterruptedException ex) {
+				// The interrupt ends the stream, unless it ended meanwhile: what arrived before the end
+				// is still returned first, and an end recorded as OK is reported as one.
+				cancelForInterrupt("receive()");
+				response = this.responses.poll();
 			}
 			end = (response != null) ? null : end();
 			endTrailers = this.trailers;
-		}
-		catch (InterruptedException ex) {
-			throw interrupted("receive()");
 		}
 		finally {
 			this.lock.unlock();
@@ -262,7 +267,12 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 			return (this.headers != null) ? this.headers : new Metadata();
 		}
 		catch (InterruptedException ex) {
-			throw interrupted("headers()");
+			cancelForInterrupt("headers()");
+			Status end = end();
+			if (this.headers == null && !end.isOk()) {
+				throw end.asRuntimeException();
+			}
+			return (this.headers != null) ? this.headers : new Metadata();
 		}
 		finally {
 			this.lock.unlock();
@@ -369,6 +379,16 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 
 	/** Called with {@link #lock} held; releases nothing, so the caller's finally unlocks. */
 	private StatusRuntimeException interrupted(String where) {
+		cancelForInterrupt(where);
+		return end().asRuntimeException();
+	}
+
+	/**
+	 * Ends the stream for a thread interrupted in {@code where}, unless it has ended, and keeps the
+	 * thread's interrupt flag. Called with {@link #lock} held, and returns with it held; from then
+	 * on {@link #end()} is set.
+	 */
+	private void cancelForInterrupt(String where) {
 		String description = "thread interrupted while waiting in " + where;
 		Thread.currentThread().interrupt();
 		// End the call outside the queue lock: the cancel may call back into onClose on this
@@ -380,8 +400,6 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 		finally {
 			this.lock.lock();
 		}
-		Status end = end();
-		return ((end != null) ? end : Status.CANCELLED.withDescription(description)).asRuntimeException();
 	}
 
 }

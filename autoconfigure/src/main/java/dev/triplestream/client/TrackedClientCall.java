@@ -27,8 +27,8 @@ import dev.triplestream.stream.TrackedStream;
  * drain and an operator may all act on one call: every operation on the delegate but
  * {@code request} (which is thread-safe) goes through a {@link CallSerializer}, so no lock is held
  * while grpc or a listener runs. When the lifecycle ends the call (idle timeout, drain, leak, an
- * operator, {@code close()}), the application observes the status it ended with rather than a bare
- * CANCELLED.
+ * operator, {@code close()}), the application observes the status it ended with, agreeing with the
+ * recorded end reason: not a bare CANCELLED, nor a status the peer or a deadline delivered after.
  */
 final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implements TrackedStream {
 

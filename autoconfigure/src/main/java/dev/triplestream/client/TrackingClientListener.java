@@ -48,9 +48,10 @@ final class TrackingClientListener<Resp> extends ClientCall.Listener<Resp> {
 		Status explained = this.call.explain(status);
 		Status delivered = explained;
 		if (!lifecycle.end(this.call.classify(status), explained)) {
-			// This side ended the call first: the application hears why, not a bare CANCELLED.
+			// This side ended the call first, so its end is the one recorded: the application hears
+			// that end, not grpc's bare CANCELLED, nor a peer's status or a deadline that lost the race.
 			Status local = lifecycle.endStatus();
-			if (status.getCode() == Status.Code.CANCELLED && local != null) {
+			if (local != null) {
 				delivered = local;
 			}
 		}
