@@ -62,6 +62,9 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 
 	private volatile boolean closed;
 
+	/** An interrupted wait ended the stream, or found it ended: its recorded end stands. */
+	private volatile boolean endRecordedFirst;
+
 	/** Touched by the receiving thread only. */
 	private int consumedSinceRequest;
 
@@ -144,7 +147,11 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 	/** The end as the handle reports it: delivered by grpc, or recorded when this side ended it. */
 	private Status end() {
 		Status delivered = this.status;
-		return (delivered != null) ? delivered : this.call.lifecycle().endStatus();
+		if (delivered != null || !(this.endRecordedFirst || this.call.isCutHere())) {
+			// An end that grpc delivers is reported once delivered, with its trailers.
+			return delivered;
+		}
+		return this.call.lifecycle().endStatus();
 	}
 
 	// The handles' operations.
@@ -400,6 +407,9 @@ final class BlockingCall<Req, Resp> extends ClientCall.Listener<Resp> {
 		finally {
 			this.lock.lock();
 		}
+		// The stream may have ended first, its end still on its way from grpc: the interrupted thread
+		// reports the recorded end, which is the one the application is told.
+		this.endRecordedFirst = true;
 	}
 
 }

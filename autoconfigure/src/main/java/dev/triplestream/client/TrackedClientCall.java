@@ -74,6 +74,9 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	private volatile boolean trailersReceived;
 
+	/** This side cut the call: its end is known before grpc delivers it. */
+	private volatile boolean cutHere;
+
 	/** Told when this side ends the call or half-closes it for the drain: a blocking handle's waits. */
 	private volatile Runnable wakeUp;
 
@@ -107,6 +110,11 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	ClientStreams streams() {
 		return this.streams;
+	}
+
+	/** Whether this side cut the call, so that its recorded end stands before grpc delivers one. */
+	boolean isCutHere() {
+		return this.cutHere;
 	}
 
 	void setWakeUp(Runnable wakeUp) {
@@ -212,6 +220,7 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	/** Cuts the call: the lifecycle's terminator. Never blocks. */
 	private void cut(Status status) {
+		this.cutHere = true;
 		this.serializer.execute(() -> {
 			if (!this.cancelled) {
 				this.cancelled = true;
