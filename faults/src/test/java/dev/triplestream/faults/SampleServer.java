@@ -1,5 +1,7 @@
 package dev.triplestream.faults;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,12 +30,19 @@ final class SampleServer implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the sample on any free port, or on the one named by a {@code --triple.server.port}
-	 * argument.
+	 * Starts the sample on a free port.
 	 * @param args command-line arguments, such as {@code --triple.server.keepalive.time=1s}
 	 */
-	static SampleServer start(String... args) {
-		List<String> all = new ArrayList<>(List.of("--triple.server.port=0", "--triple.server.address=127.0.0.1",
+	static SampleServer start(String... args) throws IOException {
+		return start(freePort(), args);
+	}
+
+	/**
+	 * Starts the sample on {@code port}: its own {@code chat} and {@code ticker} channels point
+	 * there, as in the sample's configuration.
+	 */
+	static SampleServer start(int port, String... args) {
+		List<String> all = new ArrayList<>(List.of("--triple.server.port=" + port, "--triple.server.address=127.0.0.1",
 				"--sample.demo.enabled=false", "--spring.main.banner-mode=off"));
 		all.addAll(List.of(args)); // later arguments win
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
@@ -41,6 +50,12 @@ final class SampleServer implements AutoCloseable {
 			.registerShutdownHook(false)
 			.run(all.toArray(String[]::new));
 		return new SampleServer(context);
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
 	}
 
 	int port() {
