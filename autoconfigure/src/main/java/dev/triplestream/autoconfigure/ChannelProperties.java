@@ -36,7 +36,9 @@ public class ChannelProperties {
 	private String loadBalancingPolicy = "pick_first";
 
 	/**
-	 * HTTP/2 keepalive pings, which detect a dead connection. Not applied to in-process targets.
+	 * HTTP/2 keepalive pings, which detect a dead connection (a crashed host, a silently dropped
+	 * connection) so that the calls on it end with UNAVAILABLE instead of waiting forever. On by
+	 * default. Not applied to in-process targets.
 	 */
 	private final Keepalive keepalive = new Keepalive();
 
@@ -226,6 +228,7 @@ public class ChannelProperties {
 		copy.ssl.enabled = this.ssl.enabled;
 		copy.ssl.bundle = this.ssl.bundle;
 		copy.loadBalancingPolicy = this.loadBalancingPolicy;
+		copy.keepalive.enabled = this.keepalive.enabled;
 		copy.keepalive.time = this.keepalive.time;
 		copy.keepalive.timeout = this.keepalive.timeout;
 		copy.keepalive.withoutCalls = this.keepalive.withoutCalls;
@@ -291,22 +294,39 @@ public class ChannelProperties {
 	public static class Keepalive {
 
 		/**
-		 * How long the connection may be silent before the channel pings the server. Keepalive is
-		 * off when not set. Servers reject pings more frequent than they allow (5 minutes by default
-		 * in grpc-java), closing the connection.
+		 * Whether the channel pings the server. Turning it off leaves a call on a connection that
+		 * died silently open until its deadline, its idle timeout, or the operating system gives up
+		 * on the connection.
 		 */
-		private Duration time;
+		private boolean enabled = true;
+
+		/**
+		 * How long the connection may be silent before the channel pings the server. grpc-java
+		 * servers disconnect clients that ping more often than they permit (every 5 minutes by
+		 * default; 'triple.server.permit-keepalive-time'), and grpc-java clients never ping more
+		 * often than every 10 seconds, whatever is set here.
+		 */
+		private Duration time = Duration.ofMinutes(5);
 
 		/**
 		 * How long the channel waits for a ping's acknowledgement before it considers the connection
-		 * dead (grpc-java's default, 20 seconds, when not set).
+		 * dead, closes it and fails its calls with UNAVAILABLE.
 		 */
-		private Duration timeout;
+		private Duration timeout = Duration.ofSeconds(20);
 
 		/**
-		 * Whether to ping also while no call is open on the connection.
+		 * Whether to ping also while no call is open on the connection. Servers disconnect clients
+		 * that do unless they permit it ('triple.server.permit-keepalive-without-calls').
 		 */
 		private boolean withoutCalls;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
 
 		public Duration getTime() {
 			return this.time;

@@ -101,13 +101,16 @@ final class ManagedChannelFactory {
 		}
 		builder.defaultLoadBalancingPolicy(properties.getLoadBalancingPolicy());
 		ChannelProperties.Keepalive keepalive = properties.getKeepalive();
-		if (keepalive.getTime() != null) {
-			builder.keepAliveTime(keepalive.getTime().toNanos(), TimeUnit.NANOSECONDS);
+		if (keepalive.isEnabled()) {
+			// without pings, a call on a connection that died silently would wait for the OS to notice
+			if (keepalive.getTime() != null) {
+				builder.keepAliveTime(keepalive.getTime().toNanos(), TimeUnit.NANOSECONDS);
+			}
+			if (keepalive.getTimeout() != null) {
+				builder.keepAliveTimeout(keepalive.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+			}
+			builder.keepAliveWithoutCalls(keepalive.isWithoutCalls());
 		}
-		if (keepalive.getTimeout() != null) {
-			builder.keepAliveTimeout(keepalive.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
-		}
-		builder.keepAliveWithoutCalls(keepalive.isWithoutCalls());
 		return builder;
 	}
 

@@ -231,21 +231,21 @@ public class TripleServerProperties {
 	}
 
 	/**
-	 * Keepalive pings the server sends on its connections.
+	 * Keepalive pings the server sends on its connections, which detect a client gone silently (a
+	 * crashed host, a dropped connection), so that its calls are cancelled and their resources freed.
 	 */
 	public static class Keepalive {
 
 		/**
-		 * Time without reads on a connection after which the server pings the client. By default,
-		 * gRPC's 2 hours.
+		 * Time without reads on a connection after which the server pings the client.
 		 */
-		private Duration time;
+		private Duration time = Duration.ofMinutes(5);
 
 		/**
-		 * Time the server waits for a ping's answer before it closes the connection. By default, gRPC's
-		 * 20 seconds.
+		 * Time the server waits for a ping's answer before it closes the connection, cancelling its
+		 * calls.
 		 */
-		private Duration timeout;
+		private Duration timeout = Duration.ofSeconds(20);
 
 		public Duration getTime() {
 			return this.time;

@@ -54,7 +54,10 @@ class TripleClientPropertiesTests {
 			assertThat(effective.getLoadBalancingPolicy()).isEqualTo("pick_first");
 			assertThat(effective.getMaxInboundMessageSize()).isEqualTo(DataSize.ofMegabytes(4));
 			assertThat(effective.getMaxInboundMetadataSize()).isEqualTo(DataSize.ofKilobytes(8));
-			assertThat(effective.getKeepalive().getTime()).isNull();
+			// keepalive is on, pinging no more often than grpc-java servers permit by default
+			assertThat(effective.getKeepalive().isEnabled()).isTrue();
+			assertThat(effective.getKeepalive().getTime()).isEqualTo(Duration.ofMinutes(5));
+			assertThat(effective.getKeepalive().getTimeout()).isEqualTo(Duration.ofSeconds(20));
 			assertThat(effective.getKeepalive().isWithoutCalls()).isFalse();
 			assertThat(chat.tls()).isFalse();
 			assertThat(chat.headers()).isEmpty();
@@ -135,7 +138,8 @@ class TripleClientPropertiesTests {
 				"triple.client.channels.chat.keepalive.timeout=5s", "triple.client.channels.chat.headers.x-region=us",
 				"triple.client.channels.chat.headers.x-chat=yes", "triple.client.channels.orders.target=localhost:2",
 				"triple.client.channels.orders.load-balancing-policy=pick_first",
-				"triple.client.channels.orders.service-group=green")
+				"triple.client.channels.orders.service-group=green",
+				"triple.client.channels.orders.keepalive.enabled=false")
 			.run((context) -> {
 				ResolvedChannel chat = resolved(context, "chat");
 				assertThat(chat.properties().getIdleTimeout()).isEqualTo(Duration.ofMinutes(2));
@@ -143,6 +147,7 @@ class TripleClientPropertiesTests {
 				assertThat(chat.properties().getKeepalive().getTime()).isEqualTo(Duration.ofMinutes(1));
 				assertThat(chat.properties().getKeepalive().getTimeout()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(chat.properties().getKeepalive().isWithoutCalls()).isTrue();
+				assertThat(chat.properties().getKeepalive().isEnabled()).isTrue();
 				assertThat(chat.properties().getMaxInboundMessageSize()).isEqualTo(DataSize.ofMegabytes(8));
 				assertThat(chat.properties().getUserAgent()).isEqualTo("shared");
 				assertThat(chat.properties().getLoadBalancingPolicy()).isEqualTo("round_robin");
@@ -157,6 +162,8 @@ class TripleClientPropertiesTests {
 
 				ResolvedChannel orders = resolved(context, "orders");
 				assertThat(orders.properties().getLoadBalancingPolicy()).isEqualTo("pick_first");
+				assertThat(orders.properties().getKeepalive().isEnabled()).isFalse();
+				assertThat(orders.properties().getKeepalive().getTime()).isEqualTo(Duration.ofMinutes(1));
 				assertThat(orders.properties().getIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(orders.headers()).containsExactly(Map.entry("x-team", "payments"),
 						Map.entry("x-region", "eu"), Map.entry("tri-service-group", "green"));
@@ -167,7 +174,7 @@ class TripleClientPropertiesTests {
 				ChannelProperties defaults = context.getBean(TripleClientProperties.class).getDefaults();
 				assertThat(defaults.getIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(defaults.getHeaders()).containsOnlyKeys("x-team", "x-region");
-				assertThat(defaults.getKeepalive().getTimeout()).isNull();
+				assertThat(defaults.getKeepalive().getTimeout()).isEqualTo(Duration.ofSeconds(20));
 			});
 	}
 

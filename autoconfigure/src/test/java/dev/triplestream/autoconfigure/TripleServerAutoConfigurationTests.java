@@ -138,6 +138,10 @@ class TripleServerAutoConfigurationTests {
 		assertThat(properties.getShutdown().getGracePeriod()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getSsl().getBundle()).isNull();
 		assertThat(properties.getSsl().getClientAuth()).isEqualTo(TripleServerProperties.ClientAuth.NONE);
+		// a client gone silently is noticed within 5m20s, not gRPC's 2 hours
+		assertThat(properties.getKeepalive().getTime()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(properties.getKeepalive().getTimeout()).isEqualTo(Duration.ofSeconds(20));
+		assertThat(properties.getPermitKeepaliveTime()).isNull();
 	}
 
 	@Test
