@@ -271,12 +271,27 @@ public class TripleServerProperties {
 		 */
 		private Duration gracePeriod = Duration.ofSeconds(30);
 
+		/**
+		 * Time the server goes on serving new calls once it announced its shutdown (health
+		 * OUT_OF_SERVICE, gRPC health NOT_SERVING, readiness REFUSING_TRAFFIC), before it refuses
+		 * new calls and drains. Behind a Kubernetes Service, set it to the readiness probe's period.
+		 */
+		private Duration announcePeriod = Duration.ZERO;
+
 		public Duration getGracePeriod() {
 			return this.gracePeriod;
 		}
 
 		public void setGracePeriod(Duration gracePeriod) {
 			this.gracePeriod = gracePeriod;
+		}
+
+		public Duration getAnnouncePeriod() {
+			return this.announcePeriod;
+		}
+
+		public void setAnnouncePeriod(Duration announcePeriod) {
+			this.announcePeriod = announcePeriod;
 		}
 
 	}

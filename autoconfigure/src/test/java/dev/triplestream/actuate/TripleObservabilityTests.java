@@ -133,7 +133,7 @@ class TripleObservabilityTests {
 	@Test
 	void healthIsUpWithTheServerRunningAndDownOnceItStopped() {
 		this.runner.run((context) -> {
-			TripleHealthIndicator health = context.getBean(TripleHealthIndicator.class);
+			TripleHealthIndicator health = context.getBean(TripleHealthContributor.class).server();
 			context.getBean(EchoClient.class).echo(EchoRequest.newBuilder().setText("x").build());
 			Health up = health.health(true);
 			assertThat(up.getStatus()).isEqualTo(Status.UP);
@@ -148,7 +148,7 @@ class TripleObservabilityTests {
 	@Test
 	void healthIndicatorCanBeDisabled() {
 		this.runner.withPropertyValues("management.health.triple.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(TripleHealthIndicator.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(TripleHealthContributor.class));
 	}
 
 	static final class Echo extends EchoServiceGrpc.EchoServiceImplBase {
