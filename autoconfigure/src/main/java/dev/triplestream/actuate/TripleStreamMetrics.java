@@ -71,11 +71,16 @@ public class TripleStreamMetrics implements MeterBinder {
 	}
 
 	private Tags streamTags(TrackedStream stream) {
+		return Tags.of("side", side(stream), "method", method(stream));
+	}
+
+	/** The method tag: a server stream's only when the server registered that method. */
+	private String method(TrackedStream stream) {
 		String method = stream.fullMethodName();
-		if (stream.side() == StreamSide.SERVER && (method == null || !this.serverMethods.test(method))) {
-			return Tags.of("side", side(stream), "method", UNKNOWN);
+		if (method == null || (stream.side() == StreamSide.SERVER && !this.serverMethods.test(method))) {
+			return UNKNOWN;
 		}
-		return Tags.of("side", side(stream), "method", (method != null) ? method : UNKNOWN);
+		return method;
 	}
 
 	private static String side(TrackedStream stream) {
@@ -110,11 +115,11 @@ public class TripleStreamMetrics implements MeterBinder {
 		}
 
 		private Tags activeTags(TrackedStream stream) {
-			Tags tags = streamTags(stream);
-			String method = tags.stream().filter((tag) -> tag.getKey().equals("method")).findFirst().get().getValue();
+			String method = method(stream);
 			String channel = (stream.side() == StreamSide.CLIENT)
 					? ((stream.origin() != null) ? stream.origin() : UNKNOWN) : NO_CHANNEL;
-			return tags.and("channel", channel, "service", UNKNOWN.equals(method) ? UNKNOWN : service(method));
+			return Tags.of("side", side(stream), "method", method, "channel", channel, "service",
+					UNKNOWN.equals(method) ? UNKNOWN : service(method));
 		}
 
 		private AtomicInteger register(Tags tags) {

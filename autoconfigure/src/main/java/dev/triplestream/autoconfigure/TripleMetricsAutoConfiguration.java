@@ -1,5 +1,7 @@
 package dev.triplestream.autoconfigure;
 
+import java.util.function.Predicate;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
 import io.micrometer.core.instrument.binder.grpc.ObservationGrpcServerInterceptor;
@@ -42,7 +44,7 @@ public class TripleMetricsAutoConfiguration {
 	}
 
 	/** Whether a method name is one the application's server registered; none without a server. */
-	static java.util.function.Predicate<String> serverMethods(ObjectProvider<TripleServer> server) {
+	static Predicate<String> serverMethods(ObjectProvider<TripleServer> server) {
 		return (method) -> {
 			TripleServer current = server.getIfAvailable();
 			return current != null && current.getMethodNames().contains(method);
