@@ -9,13 +9,15 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 import dev.triplestream.client.TripleChannels;
+import dev.triplestream.server.ShutdownAnnouncement;
 import dev.triplestream.server.TripleServer;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 
 /**
  * Health of triplestream: DOWN when the application has a server that is not running (not yet
- * started, or stopped); UP otherwise. Details: the server's port and services, each created
+ * started, or stopped); OUT_OF_SERVICE, with detail {@code draining}, once the server announced
+ * its shutdown (see {@link ShutdownAnnouncement}) and while it drains; UP otherwise. Details: the server's port and services, each created
  * channel's connectivity state, and the open stream counts. A channel in TRANSIENT_FAILURE does
  * not make the application DOWN: a client cannot fix its server by restarting.
  */
@@ -27,12 +29,15 @@ public class TripleHealthIndicator extends AbstractHealthIndicator {
 
 	private final StreamRegistry registry;
 
+	private final ObjectProvider<ShutdownAnnouncement> announcement;
+
 	public TripleHealthIndicator(ObjectProvider<TripleServer> server, ObjectProvider<TripleChannels> channels,
-			StreamRegistry registry) {
+			StreamRegistry registry, ObjectProvider<ShutdownAnnouncement> announcement) {
 		super("Triple health check failed");
 		this.server = server;
 		this.channels = channels;
 		this.registry = registry;
+		this.announcement = announcement;
 	}
 
 	@Override
@@ -48,8 +53,12 @@ public class TripleHealthIndicator extends AbstractHealthIndicator {
 				.map((service) -> service.service().bindService().getServiceDescriptor().getName())
 				.toList());
 			builder.withDetail("server", details);
+			ShutdownAnnouncement announcement = this.announcement.getIfAvailable();
 			if (!server.isRunning()) {
 				builder.down();
+			}
+			else if (announcement != null && announcement.isAnnounced()) {
+				builder.outOfService().withDetail("draining", true);
 			}
 		}
 		TripleChannels channels = this.channels.getIfAvailable();

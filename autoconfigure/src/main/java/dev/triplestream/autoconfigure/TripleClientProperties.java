@@ -35,6 +35,11 @@ public class TripleClientProperties {
 	private final Shutdown shutdown = new Shutdown();
 
 	/**
+	 * Health of the channels.
+	 */
+	private final Health health = new Health();
+
+	/**
 	 * Settings every channel inherits unless it sets its own.
 	 */
 	@NestedConfigurationProperty
@@ -63,6 +68,10 @@ public class TripleClientProperties {
 
 	public Shutdown getShutdown() {
 		return this.shutdown;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	public ChannelProperties getDefaults() {
@@ -94,6 +103,27 @@ public class TripleClientProperties {
 
 		public void setGracePeriod(Duration gracePeriod) {
 			this.gracePeriod = gracePeriod;
+		}
+
+	}
+
+	/**
+	 * Health of the channels.
+	 */
+	public static class Health {
+
+		/**
+		 * How long a channel stays in TRANSIENT_FAILURE without a break before its health is
+		 * DOWN. Until then it is UP: a channel reconnects by itself.
+		 */
+		private Duration failureThreshold = Duration.ofSeconds(30);
+
+		public Duration getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(Duration failureThreshold) {
+			this.failureThreshold = failureThreshold;
 		}
 
 	}

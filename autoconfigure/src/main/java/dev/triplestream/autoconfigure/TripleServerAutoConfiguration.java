@@ -15,6 +15,8 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServiceDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -30,9 +32,12 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import dev.triplestream.client.TimeoutSetting;
+import dev.triplestream.server.GrpcHealthService;
 import dev.triplestream.server.ServerStreamLimits;
+import dev.triplestream.server.ShutdownAnnouncement;
 import dev.triplestream.server.TripleServer;
 import dev.triplestream.server.TripleServerBuilderCustomizer;
 import dev.triplestream.server.TripleService;
@@ -83,6 +88,53 @@ public class TripleServerAutoConfiguration {
 		customizers.orderedStream().forEach(allCustomizers::add);
 		server.setCustomizers(allCustomizers);
 		return server;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ShutdownAnnouncement tripleShutdownAnnouncement(TripleServerProperties properties) {
+		Duration announce = properties.getShutdown().getAnnouncePeriod();
+		if (announce == null) {
+			// Not set: none, unless a registry is configured (its clients need time to see the server leave).
+			announce = (properties.getRegistry().getAddress() != null) ? Duration.ofSeconds(2) : Duration.ZERO;
+		}
+		else if (announce.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("triple.server.shutdown.announce-period", announce,
+					"The announce period must be zero or positive");
+		}
+		return new ShutdownAnnouncement(announce);
+	}
+
+	/** The gRPC health protocol, served by the Triple server. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthStatusManager.class)
+	@ConditionalOnBooleanProperty(name = "triple.server.health.enabled", matchIfMissing = true)
+	static class GrpcHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GrpcHealthService tripleGrpcHealthService(ObjectProvider<TripleServer> server) {
+			return new GrpcHealthService(() -> server.getObject()
+				.getServices()
+				.stream()
+				.map((service) -> service.service().bindService().getServiceDescriptor().getName())
+				.toList());
+		}
+
+	}
+
+	/** Server reflection ({@code grpc.reflection.v1}), so that {@code grpcurl list} works. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ProtoReflectionServiceV1.class)
+	@ConditionalOnBooleanProperty(name = "triple.server.reflection.enabled")
+	static class ReflectionConfiguration {
+
+		@Bean
+		TripleServerBuilderCustomizer tripleServerReflection() {
+			BindableService reflection = ProtoReflectionServiceV1.newInstance();
+			return (builder) -> builder.addService(reflection);
+		}
+
 	}
 
 	/**

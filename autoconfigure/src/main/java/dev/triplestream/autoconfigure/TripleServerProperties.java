@@ -278,10 +278,11 @@ public class TripleServerProperties {
 		private Duration gracePeriod = Duration.ofSeconds(30);
 
 		/**
-		 * Time between announcing the shutdown and starting the drain: the server leaves its
-		 * registry (triple.server.registry.address) and keeps serving new calls meanwhile, so that
-		 * clients see it leave before it refuses anything. 0s when not set, but 2s when a registry is
-		 * configured.
+		 * Time the server goes on serving new calls once it announced its shutdown (health
+		 * OUT_OF_SERVICE, gRPC health NOT_SERVING, readiness REFUSING_TRAFFIC) and left its registry
+		 * (triple.server.registry.address), before it refuses new calls and drains: clients and load
+		 * balancers see it leave before it refuses anything. Behind a Kubernetes Service, set it to the
+		 * readiness probe's period. 0s when not set, but 2s when a registry is configured.
 		 */
 		private Duration announcePeriod;
 

@@ -3,6 +3,7 @@ package dev.triplestream.client;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -114,9 +115,7 @@ public class TripleClientsRegistrar
 				channels = channelNames(this.environment);
 			}
 			if (!channels.contains(channel)) {
-				throw new TripleClientDefinitionException("@TripleClient " + client.getName() + " uses channel '"
-						+ channel + "', which is not configured under triple.client.channels; known channels: "
-						+ (channels.isEmpty() ? "none" : String.join(", ", channels)));
+				throw new UnknownChannelException(client, channel, List.copyOf(channels));
 			}
 			registry.registerBeanDefinition(beanName, definition(client));
 		}

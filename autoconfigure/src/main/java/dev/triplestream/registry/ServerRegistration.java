@@ -23,16 +23,21 @@ import dev.triplestream.stream.LifecyclePhases;
  * and {@code zookeeper://} channels find them. Curator's {@link PersistentNode} writes each node in
  * the background (start-up never waits for the registry) and writes it again after a lost session.
  * <p>
- * Leaving the registry is the first step of the shutdown: the phase is above
- * {@link LifecyclePhases#SERVER}, so Spring stops this bean first. {@link #stop(Runnable)} deletes
+ * Leaving the registry is the first step of the shutdown: the phase is
+ * {@link LifecyclePhases#ANNOUNCE}, above {@link LifecyclePhases#SERVER}, so Spring stops this bean,
+ * and the announcement beside it, first. {@link #stop(Runnable)} deletes
  * the nodes, then lets the announce period pass, during which the server still serves new calls
  * from clients that have not yet seen it leave; only then does Spring go on to the server's drain.
  * Thread-safe: start and stop are serialized.
  */
 public final class ServerRegistration implements SmartLifecycle {
 
-	/** Phase of the registration: started after the server, stopped before it. */
-	public static final int PHASE = LifecyclePhases.SERVER + 256;
+	/**
+	 * Phase of the registration: started after the server, stopped before it, together with the
+	 * server's shutdown announcement (health, gRPC health, readiness), so that both announce periods
+	 * run at once rather than one after the other.
+	 */
+	public static final int PHASE = LifecyclePhases.ANNOUNCE;
 
 	private static final Log logger = LogFactory.getLog(ServerRegistration.class);
 

@@ -60,9 +60,7 @@ record ServerConfiguration(Map<String, ServerServiceDefinition> definitions, Ine
 			String name = definition.getServiceDescriptor().getName();
 			String other = beanNames.putIfAbsent(name, service.beanName());
 			if (other != null) {
-				throw new IllegalStateException("Service '" + name + "' is implemented by two beans, '" + other
-						+ "' and '" + service.beanName() + "': a server serves each service once, so remove one "
-						+ "of them or exclude it from the server");
+				throw new DuplicateServiceException(name, other, service.beanName());
 			}
 			definitions.put(name, ServerInterceptors.interceptForward(definition, service.interceptors()));
 		}

@@ -1,5 +1,10 @@
 package dev.triplestream.server;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import io.grpc.Server;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.env.Environment;
 
@@ -23,6 +28,8 @@ final class ServerRun {
 
 	private final String description;
 
+	private final Set<String> methodNames;
+
 	private ServerRun(ServerConfiguration configuration, StreamRegistry registry, ServerThreads threads,
 			TrackingServerInterceptor tracking, ServerTransports transports, String description) {
 		this.configuration = configuration;
@@ -31,6 +38,24 @@ final class ServerRun {
 		this.tracking = tracking;
 		this.transports = transports;
 		this.description = description;
+		this.methodNames = methodNames(transports);
+	}
+
+	private static Set<String> methodNames(ServerTransports transports) {
+		Set<String> names = new LinkedHashSet<>();
+		for (Server server : new Server[] { transports.network(), transports.inProcess() }) {
+			if (server != null) {
+				server.getServices()
+					.forEach((service) -> service.getMethods()
+						.forEach((method) -> names.add(method.getMethodDescriptor().getFullMethodName())));
+			}
+		}
+		return Set.copyOf(names);
+	}
+
+	/** The full names of the methods the transports serve, fallback registries aside. */
+	Set<String> methodNames() {
+		return this.methodNames;
 	}
 
 	/**

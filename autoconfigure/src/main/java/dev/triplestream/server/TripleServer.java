@@ -2,8 +2,10 @@ package dev.triplestream.server;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
@@ -203,6 +205,23 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware, Applicati
 	public int getPort() {
 		ServerRun current = this.run;
 		return (current != null) ? current.port() : -1;
+	}
+
+	/**
+	 * The full names of the methods the server registered: while running, those of every service
+	 * its transports serve (builder customizers' included); else those of its service beans. A
+	 * method served only by a fallback handler registry is not among them.
+	 */
+	public Set<String> getMethodNames() {
+		ServerRun current = this.run;
+		if (current != null) {
+			return current.methodNames();
+		}
+		Set<String> names = new LinkedHashSet<>();
+		this.definitions.values()
+			.forEach((definition) -> definition.getMethods()
+				.forEach((method) -> names.add(method.getMethodDescriptor().getFullMethodName())));
+		return names;
 	}
 
 	/** The in-process name the services are also served under, or null. */

@@ -89,36 +89,51 @@ class TripleObservabilityTests {
 				chat.send(EchoRequest.newBuilder().setText("a").build());
 				chat.receive();
 				assertThat(meters.get("triple.streams.active").tag("side", "client").gauge().value()).isEqualTo(1);
+				assertThat(meters.get("triple.streams.active").tag("side", "server").gauge().value()).isEqualTo(1);
 				chat.closeSend();
 				assertThat(chat.receive()).isNull();
 			}
 			try (BidiStream<EchoRequest, EchoResponse> chat = client.chat()) {
 				chat.cancel("changed my mind");
 			}
+			String chat = "triplestream.test.v1.EchoService/Chat";
 			await().untilAsserted(() -> {
-				assertThat(meters.get("triple.streams.active").tag("side", "client").gauge().value()).isZero();
-				assertThat(meters.get("triple.streams")
-					.tags("side", "client", "method", "triplestream.test.v1.EchoService/Chat", "status", "OK")
+				assertThat(meters.get("triple.streams.active")
+					.tags("side", "client", "channel", "echo", "service", "triplestream.test.v1.EchoService", "method",
+							chat)
+					.gauge()
+					.value()).isZero();
+				assertThat(meters.get("triple.streams.active")
+					.tags("side", "server", "channel", "none", "method", chat)
+					.gauge()
+					.value()).isZero();
+				assertThat(meters.get("triple.streams.ended")
+					.tags("side", "client", "method", chat, "reason", "completed")
+					.counter()
+					.count()).isEqualTo(1);
+				assertThat(meters.get("triple.streams.ended")
+					.tags("side", "client", "reason", "cancelled-by-application")
+					.counter()
+					.count()).isEqualTo(1);
+				assertThat(meters.get("triple.streams.duration").tags("side", "server", "reason", "completed").timer().count())
+					.isEqualTo(1);
+				assertThat(meters.get("triple.streams.duration")
+					.tags("side", "server", "reason", "cancelled-by-application")
 					.timer()
 					.count()).isEqualTo(1);
-				assertThat(meters.get("triple.streams").tags("side", "client", "status", "CANCELLED").timer().count())
-					.isEqualTo(1);
-				assertThat(meters.get("triple.streams").tags("side", "server", "status", "OK").timer().count())
-					.isEqualTo(1);
-				assertThat(meters.get("triple.streams").tags("side", "server", "status", "CANCELLED").timer().count())
-					.isEqualTo(1);
 				assertThat(meters.get("triple.streams.messages")
-					.tags("side", "client", "method", "triplestream.test.v1.EchoService/Chat", "direction", "sent")
-					.summary()
-					.totalAmount()).isEqualTo(1);
+					.tags("side", "client", "method", chat, "direction", "sent")
+					.counter()
+					.count()).isEqualTo(1);
 			});
+			assertThat(meters.find("triple.streams").timer()).as("no hand-written call timer").isNull();
 		});
 	}
 
 	@Test
 	void healthIsUpWithTheServerRunningAndDownOnceItStopped() {
 		this.runner.run((context) -> {
-			TripleHealthIndicator health = context.getBean(TripleHealthIndicator.class);
+			TripleHealthIndicator health = context.getBean(TripleHealthContributor.class).server();
 			context.getBean(EchoClient.class).echo(EchoRequest.newBuilder().setText("x").build());
 			Health up = health.health(true);
 			assertThat(up.getStatus()).isEqualTo(Status.UP);
@@ -133,7 +148,7 @@ class TripleObservabilityTests {
 	@Test
 	void healthIndicatorCanBeDisabled() {
 		this.runner.withPropertyValues("management.health.triple.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(TripleHealthIndicator.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(TripleHealthContributor.class));
 	}
 
 	static final class Echo extends EchoServiceGrpc.EchoServiceImplBase {

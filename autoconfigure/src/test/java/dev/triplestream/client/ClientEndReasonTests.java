@@ -9,9 +9,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.triplestream.actuate.TripleStreamMetrics;
 import dev.triplestream.stream.EndReason;
 import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
@@ -28,11 +31,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Every client stream ends exactly once, with the reason that ended it: each reason of the client
- * side driven for real against a grpc-java server on loopback.
+ * side driven for real against a grpc-java server on loopback, and counted exactly once by the
+ * {@code triple.streams.ended} and {@code triple.streams.duration} meters.
  */
 class ClientEndReasonTests {
 
-	private final Ends ends = new Ends();
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final Ends ends = new Ends(this.meters);
 
 	private ClientFixture fixture;
 
@@ -45,6 +51,7 @@ class ClientEndReasonTests {
 
 	private ChatClient start(ClientFixture.Builder builder) {
 		this.fixture = builder.service(new Service()).start();
+		new TripleStreamMetrics(this.fixture.registry(), (method) -> false).bindTo(this.meters);
 		this.fixture.registry().addListener(this.ends);
 		return this.fixture.client(ChatClient.class);
 	}
@@ -126,6 +133,7 @@ class ClientEndReasonTests {
 		this.fixture.streams().drain();
 		assertThat(this.ends.reasons.values()).containsExactlyInAnyOrder(EndReason.SHUTDOWN_DRAINED,
 				EndReason.SHUTDOWN_CANCELLED);
+		this.ends.assertCounted(EndReason.SHUTDOWN_DRAINED, EndReason.SHUTDOWN_CANCELLED);
 		assertThat(polite.receive()).isEqualTo(response("bye"));
 		assertThat(polite.receive()).isNull();
 	}
@@ -181,6 +189,12 @@ class ClientEndReasonTests {
 
 		final List<String> problems = new CopyOnWriteArrayList<>();
 
+		private final SimpleMeterRegistry meters;
+
+		Ends(SimpleMeterRegistry meters) {
+			this.meters = meters;
+		}
+
 		@Override
 		public void opened(TrackedStream stream) {
 		}
@@ -203,7 +217,30 @@ class ClientEndReasonTests {
 			await().atMost(Duration.ofSeconds(10)).until(() -> !this.reasons.isEmpty());
 			assertThat(this.problems).isEmpty();
 			assertThat(this.reasons).hasSize(1);
-			return this.reasons.values().iterator().next();
+			EndReason reason = this.reasons.values().iterator().next();
+			assertCounted(reason);
+			return reason;
+		}
+
+		/** Each of {@code reasons} counted once by the meters, and no other end counted. */
+		void assertCounted(EndReason... reasons) {
+			double ended = this.meters.find("triple.streams.ended")
+				.tag("side", "client")
+				.counters()
+				.stream()
+				.mapToDouble(Counter::count)
+				.sum();
+			assertThat(ended).as("client streams counted as ended").isEqualTo(reasons.length);
+			for (EndReason reason : reasons) {
+				assertThat(this.meters.get("triple.streams.ended")
+					.tags("side", "client", "reason", reason.tag())
+					.counter()
+					.count()).as("streams ended as %s", reason).isEqualTo(1);
+				assertThat(this.meters.get("triple.streams.duration")
+					.tags("side", "client", "reason", reason.tag())
+					.timer()
+					.count()).as("durations of streams ended as %s", reason).isEqualTo(1);
+			}
 		}
 
 	}

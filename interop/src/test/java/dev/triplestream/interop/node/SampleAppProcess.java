@@ -46,7 +46,8 @@ final class SampleAppProcess {
 		Path log = Paths.get("target", "peers", "sample-app.log");
 		Files.createDirectories(log.getParent());
 		Process process = new ProcessBuilder(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-jar", jar.toString(), "--triple.server.port=" + port, "--sample.demo.enabled=false"))
+				"-Xmx256m", "-jar", jar.toString(), "--triple.server.port=" + port, "--server.port=0",
+				"--sample.demo.enabled=false"))
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
