@@ -123,7 +123,7 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	@Override
 	public void start(Listener<Resp> responseListener, Metadata headers) {
-		serially(() -> {
+		this.serializer.run(() -> {
 			this.lifecycle.register(this, this::cut);
 			try {
 				this.delegate.start(new TrackingClientListener<>(this, responseListener), headers);
@@ -182,7 +182,7 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	@Override
 	public void halfClose() {
-		serially(this::halfCloseNow);
+		this.serializer.run(this::halfCloseNow);
 	}
 
 	/** Runs in the serializer. */
@@ -210,7 +210,7 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 
 	@Override
 	public void setMessageCompression(boolean enabled) {
-		serially(() -> this.delegate.setMessageCompression(enabled));
+		this.serializer.run(() -> this.delegate.setMessageCompression(enabled));
 	}
 
 	@Override
@@ -237,20 +237,6 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 		}
 	}
 
-	/** Runs {@code operation} on the delegate now, or after the one in progress. */
-	private void serially(Runnable operation) {
-		if (this.serializer.tryEnter()) {
-			try {
-				operation.run();
-			}
-			finally {
-				this.serializer.exit();
-			}
-		}
-		else {
-			this.serializer.execute(operation);
-		}
-	}
 
 	void streamCreated() {
 		this.trailersReceived = false;

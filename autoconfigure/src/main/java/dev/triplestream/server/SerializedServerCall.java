@@ -66,7 +66,7 @@ abstract class SerializedServerCall<Q, R> extends ForwardingServerCall.SimpleFor
 	 */
 	final void cut(Status status) {
 		this.cut = true;
-		perform(() -> {
+		this.serializer.run(() -> {
 			if (!this.callClosed) {
 				this.callClosed = true;
 				delegate().close(status, new Metadata());
@@ -74,20 +74,6 @@ abstract class SerializedServerCall<Q, R> extends ForwardingServerCall.SimpleFor
 		});
 	}
 
-	/** Runs {@code operation} now when the call is free, so that its failure reaches the caller. */
-	private void perform(Runnable operation) {
-		if (this.serializer.tryEnter()) {
-			try {
-				operation.run();
-			}
-			finally {
-				this.serializer.exit();
-			}
-		}
-		else {
-			this.serializer.execute(operation);
-		}
-	}
 
 	@Override
 	public void sendMessage(R message) {
@@ -124,7 +110,7 @@ abstract class SerializedServerCall<Q, R> extends ForwardingServerCall.SimpleFor
 
 	@Override
 	public void sendHeaders(Metadata headers) {
-		perform(() -> {
+		this.serializer.run(() -> {
 			if (!this.cut) {
 				delegate().sendHeaders(headers);
 			}
@@ -142,7 +128,7 @@ abstract class SerializedServerCall<Q, R> extends ForwardingServerCall.SimpleFor
 	 */
 	@Override
 	public void close(Status status, Metadata trailers) {
-		perform(() -> {
+		this.serializer.run(() -> {
 			if (this.handlerClosed) {
 				// A second close is the handler's bug: let grpc-java report it as usual.
 				delegate().close(status, trailers);
@@ -163,7 +149,7 @@ abstract class SerializedServerCall<Q, R> extends ForwardingServerCall.SimpleFor
 
 	@Override
 	public void setMessageCompression(boolean enabled) {
-		perform(() -> {
+		this.serializer.run(() -> {
 			if (!this.cut) {
 				delegate().setMessageCompression(enabled);
 			}
@@ -172,7 +158,7 @@ abstract class SerializedServerCall<Q, R> extends ForwardingServerCall.SimpleFor
 
 	@Override
 	public void setCompression(String compressor) {
-		perform(() -> {
+		this.serializer.run(() -> {
 			if (!this.cut) {
 				delegate().setCompression(compressor);
 			}
@@ -181,7 +167,7 @@ abstract class SerializedServerCall<Q, R> extends ForwardingServerCall.SimpleFor
 
 	@Override
 	public void setOnReadyThreshold(int numBytes) {
-		perform(() -> {
+		this.serializer.run(() -> {
 			if (!this.cut) {
 				delegate().setOnReadyThreshold(numBytes);
 			}
@@ -190,7 +176,7 @@ abstract class SerializedServerCall<Q, R> extends ForwardingServerCall.SimpleFor
 
 	@Override
 	public void triggerEvent(Object event) {
-		perform(() -> {
+		this.serializer.run(() -> {
 			if (!this.cut) {
 				delegate().triggerEvent(event);
 			}

@@ -48,6 +48,24 @@ public final class CallSerializer {
 	}
 
 	/**
+	 * Runs {@code operation} now when the call is free, so that its failure reaches the caller;
+	 * else queues it behind the operation in progress, as {@link #execute} does.
+	 */
+	public void run(Runnable operation) {
+		if (tryEnter()) {
+			try {
+				operation.run();
+			}
+			finally {
+				exit();
+			}
+		}
+		else {
+			execute(operation);
+		}
+	}
+
+	/**
 	 * Runs {@code operation} now if the call is free, else after the operations before it, on the
 	 * thread that holds the call then. An operation that throws is logged and does not stop the
 	 * next ones: callers that must see a failure use {@link #tryEnter()}.
