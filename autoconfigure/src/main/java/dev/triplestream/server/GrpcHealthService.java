@@ -5,7 +5,13 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 
@@ -19,7 +25,8 @@ import org.springframework.context.ApplicationListener;
  * service to every transport and reports {@code SERVING} for the server (the empty service name)
  * and for each service it serves; on the {@link ShutdownAnnouncedEvent}, or the
  * {@link DrainingEvent} when the server stops without an announcement, everything turns
- * {@code NOT_SERVING}. Thread-safe.
+ * {@code NOT_SERVING}; open {@code Watch} streams end with OK at their drain notice, after they were
+ * sent {@code NOT_SERVING}. Thread-safe.
  */
 public class GrpcHealthService implements TripleServerBuilderCustomizer, ApplicationListener<ApplicationEvent> {
 
@@ -38,7 +45,21 @@ public class GrpcHealthService implements TripleServerBuilderCustomizer, Applica
 	@Override
 	public void customize(ServerBuilder<?> builder) {
 		setAll(ServingStatus.SERVING);
-		builder.addService(this.manager.getHealthService());
+		builder.addService(ServerInterceptors.intercept(this.manager.getHealthService(), GrpcHealthService::endWatchOnDrain));
+	}
+
+	/**
+	 * Ends a {@code Watch} call with OK when it has its drain notice. grpc-java's health service
+	 * never ends a watch by itself, and clients with client-side health checking keep one open on
+	 * every connection: left alone, each would hold the shutdown drain until the grace period is
+	 * over. By the notice the watcher has been sent {@code NOT_SERVING}.
+	 */
+	private static <Q, R> ServerCall.Listener<Q> endWatchOnDrain(ServerCall<Q, R> call, Metadata headers,
+			ServerCallHandler<Q, R> next) {
+		if (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.SERVER_STREAMING) {
+			ServerStreamContext.current().onDrain(() -> call.close(Status.OK, new Metadata()));
+		}
+		return next.startCall(call, headers);
 	}
 
 	/** Sets the status of one service, such as {@code NOT_SERVING} while it cannot serve. */
