@@ -1,8 +1,6 @@
 package dev.triplestream.client;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 import io.grpc.Attributes;
 import io.grpc.ClientCall;
@@ -14,9 +12,9 @@ import io.grpc.Status;
 
 import dev.triplestream.stream.CallSerializer;
 import dev.triplestream.stream.EndReason;
+import dev.triplestream.stream.LifecycleStream;
 import dev.triplestream.stream.StreamLifecycle;
 import dev.triplestream.stream.StreamSide;
-import dev.triplestream.stream.TrackedStream;
 
 /**
  * A client call under triplestream's lifecycle: a thin adapter from grpc's {@link ClientCall} onto
@@ -30,7 +28,7 @@ import dev.triplestream.stream.TrackedStream;
  * operator, {@code close()}), the application observes the status it ended with, agreeing with the
  * recorded end reason: not a bare CANCELLED, nor a status the peer or a deadline delivered after.
  */
-final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implements TrackedStream {
+final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implements LifecycleStream {
 
 	private final ClientCall<Req, Resp> delegate;
 
@@ -100,7 +98,8 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 				settings.idleTimeout().describe(), streams.noticeExecutor());
 	}
 
-	StreamLifecycle lifecycle() {
+	@Override
+	public StreamLifecycle lifecycle() {
 		return this.lifecycle;
 	}
 
@@ -237,7 +236,6 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 		}
 	}
 
-
 	void streamCreated() {
 		this.trailersReceived = false;
 		this.lifecycle.established();
@@ -291,11 +289,6 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	// TrackedStream
 
 	@Override
-	public long id() {
-		return this.lifecycle.id();
-	}
-
-	@Override
 	public StreamSide side() {
 		return StreamSide.CLIENT;
 	}
@@ -321,11 +314,6 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	}
 
 	@Override
-	public Instant startedAt() {
-		return this.lifecycle.startedAt();
-	}
-
-	@Override
 	public long messagesSent() {
 		return this.messagesSent;
 	}
@@ -341,38 +329,13 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 	}
 
 	@Override
-	public Duration idleFor() {
-		return this.lifecycle.idleFor();
-	}
-
-	@Override
 	public Duration deadlineRemaining() {
-		return (this.deadline != null) ? Duration.ofNanos(this.deadline.timeRemaining(TimeUnit.NANOSECONDS)) : null;
-	}
-
-	@Override
-	public boolean isDrainNoticeGiven() {
-		return this.lifecycle.isDrainNoticeGiven();
-	}
-
-	@Override
-	public Status status() {
-		return this.lifecycle.endStatus();
-	}
-
-	@Override
-	public EndReason endReason() {
-		return this.lifecycle.endReason();
+		return LifecycleStream.remaining(this.deadline);
 	}
 
 	@Override
 	public String openedAt() {
 		return (this.openedAt != null) ? this.openedAt.toString() : null;
-	}
-
-	@Override
-	public void giveDrainNotice() {
-		this.lifecycle.giveDrainNotice(true);
 	}
 
 	/**
@@ -392,11 +355,6 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 			}
 		});
 		wake();
-	}
-
-	@Override
-	public boolean end(EndReason reason, Status status) {
-		return this.lifecycle.terminate(reason, status);
 	}
 
 	@Override

@@ -2,8 +2,6 @@ package dev.triplestream.server;
 
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.grpc.Deadline;
@@ -13,9 +11,9 @@ import io.grpc.ServerCall;
 import io.grpc.Status;
 
 import dev.triplestream.stream.EndReason;
+import dev.triplestream.stream.LifecycleStream;
 import dev.triplestream.stream.StreamLifecycle;
 import dev.triplestream.stream.StreamSide;
-import dev.triplestream.stream.TrackedStream;
 
 /**
  * A server call as the handler and the {@link dev.triplestream.stream.StreamRegistry} see it: a
@@ -32,7 +30,7 @@ import dev.triplestream.stream.TrackedStream;
  * Without an idle timeout, a message sent or received reads no clock and writes no volatile field
  * here; the message counters are plain fields that monitoring may read late. Thread-safe.
  */
-final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implements TrackedStream {
+final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implements LifecycleStream {
 
 	/** The description grpc-java gives the status of a call whose handler threw. */
 	static final String APPLICATION_ERROR = "Application error processing RPC";
@@ -76,7 +74,8 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 		return this.context;
 	}
 
-	StreamLifecycle lifecycle() {
+	@Override
+	public StreamLifecycle lifecycle() {
 		return this.lifecycle;
 	}
 
@@ -133,11 +132,6 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 	// TrackedStream, as shutdown and monitoring use it
 
 	@Override
-	public long id() {
-		return this.lifecycle.id();
-	}
-
-	@Override
 	public StreamSide side() {
 		return StreamSide.SERVER;
 	}
@@ -163,11 +157,6 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 	}
 
 	@Override
-	public Instant startedAt() {
-		return this.lifecycle.startedAt();
-	}
-
-	@Override
 	public long messagesSent() {
 		return sentCount();
 	}
@@ -183,19 +172,8 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 	}
 
 	@Override
-	public Duration idleFor() {
-		return this.lifecycle.idleFor();
-	}
-
-	@Override
 	public Duration deadlineRemaining() {
-		Deadline callDeadline = this.deadline;
-		return (callDeadline != null) ? Duration.ofNanos(callDeadline.timeRemaining(TimeUnit.NANOSECONDS)) : null;
-	}
-
-	@Override
-	public boolean isDrainNoticeGiven() {
-		return this.lifecycle.isDrainNoticeGiven();
+		return LifecycleStream.remaining(this.deadline);
 	}
 
 	@Override
@@ -203,39 +181,13 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 		return null;
 	}
 
-	@Override
-	public Status status() {
-		return this.lifecycle.endStatus();
-	}
-
-	@Override
-	public EndReason endReason() {
-		return this.lifecycle.endReason();
-	}
-
 	/**
-	 * Gives the handler its shutdown drain notice: runs the actions it registered with
-	 * {@link ServerStreamContext#onDrain(Runnable)} on the server's drain threads. Never blocks. The
-	 * call stays open until the handler ends it or something else does.
+	 * Nothing: on the server, the notice is the polite step (the handler's drain actions, see
+	 * {@link ServerStreamContext#onDrain(Runnable)}); the call stays open until the handler ends it
+	 * or the drain does.
 	 */
-	@Override
-	public void giveDrainNotice() {
-		this.lifecycle.giveDrainNotice(true);
-	}
-
-	/** Nothing: on the server, the notice is the polite step. */
 	@Override
 	public void takeDrainStep() {
-	}
-
-	/**
-	 * Ends the call now: the peer receives {@code status}, the handler observes a cancellation and
-	 * its later operations on the call are dropped. Never blocks: when the handler is calling into
-	 * the call at that moment, the close runs right after, on the handler's thread.
-	 */
-	@Override
-	public boolean end(EndReason reason, Status status) {
-		return this.lifecycle.terminate(reason, status);
 	}
 
 	@Override
