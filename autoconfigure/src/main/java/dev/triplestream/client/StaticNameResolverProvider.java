@@ -8,7 +8,6 @@ import java.util.concurrent.Executor;
 
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
-import io.grpc.NameResolverProvider;
 import io.grpc.Status;
 import io.grpc.StatusOr;
 import io.grpc.SynchronizationContext;
@@ -23,31 +22,17 @@ import io.grpc.SynchronizationContext;
  * static targets only, never registered in grpc-java's global registry. Host names in the list are
  * looked up on the channel's offload executor, again on every {@link NameResolver#refresh()}.
  */
-public final class StaticNameResolverProvider extends NameResolverProvider {
+public final class StaticNameResolverProvider extends SingleSchemeNameResolverProvider {
 
 	/** The shared instance. */
 	public static final StaticNameResolverProvider INSTANCE = new StaticNameResolverProvider();
 
-	@Override
-	protected boolean isAvailable() {
-		return true;
+	private StaticNameResolverProvider() {
+		super(ChannelTarget.STATIC_SCHEME);
 	}
 
 	@Override
-	protected int priority() {
-		return 5;
-	}
-
-	@Override
-	public String getDefaultScheme() {
-		return ChannelTarget.STATIC_SCHEME;
-	}
-
-	@Override
-	public NameResolver newNameResolver(URI targetUri, NameResolver.Args args) {
-		if (!ChannelTarget.STATIC_SCHEME.equalsIgnoreCase(targetUri.getScheme())) {
-			return null;
-		}
+	protected NameResolver resolverFor(URI targetUri, NameResolver.Args args) {
 		String path = targetUri.getPath();
 		List<InetSocketAddress> addresses = ChannelTarget
 			.parseAddressList((path != null && path.startsWith("/")) ? path.substring(1) : path);

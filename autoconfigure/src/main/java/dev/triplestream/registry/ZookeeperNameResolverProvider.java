@@ -3,7 +3,8 @@ package dev.triplestream.registry;
 import java.net.URI;
 
 import io.grpc.NameResolver;
-import io.grpc.NameResolverProvider;
+
+import dev.triplestream.client.SingleSchemeNameResolverProvider;
 
 /**
  * Resolves one channel's {@link ZookeeperTarget} to the Triple providers of its interface,
@@ -11,7 +12,7 @@ import io.grpc.NameResolverProvider;
  * that channel's builder only, never registered in grpc-java's global registry; the channel's
  * builder is given the target {@code zookeeper:///INTERFACE}. Immutable and thread-safe.
  */
-public final class ZookeeperNameResolverProvider extends NameResolverProvider {
+public final class ZookeeperNameResolverProvider extends SingleSchemeNameResolverProvider {
 
 	private final String channel;
 
@@ -32,6 +33,7 @@ public final class ZookeeperNameResolverProvider extends NameResolverProvider {
 	 */
 	public ZookeeperNameResolverProvider(String channel, ZookeeperTarget target, DubboServiceSelector selector,
 			ZookeeperClients clients, DubboMetadataFetcher fetcher) {
+		super(ZookeeperTarget.SCHEME);
 		this.channel = channel;
 		this.target = target;
 		this.selector = selector;
@@ -45,25 +47,7 @@ public final class ZookeeperNameResolverProvider extends NameResolverProvider {
 	}
 
 	@Override
-	protected boolean isAvailable() {
-		return true;
-	}
-
-	@Override
-	protected int priority() {
-		return 5;
-	}
-
-	@Override
-	public String getDefaultScheme() {
-		return ZookeeperTarget.SCHEME;
-	}
-
-	@Override
-	public NameResolver newNameResolver(URI targetUri, NameResolver.Args args) {
-		if (!ZookeeperTarget.SCHEME.equalsIgnoreCase(targetUri.getScheme())) {
-			return null;
-		}
+	protected NameResolver resolverFor(URI targetUri, NameResolver.Args args) {
 		return new ZookeeperNameResolver(this.channel, this.target, this.selector, this.clients, this.fetcher, args);
 	}
 
