@@ -103,27 +103,33 @@ class TripleServerAbuseLimitsTests {
 	}
 
 	@Test
-	void oversizeMetadataEndsOnlyItsCall() {
+	void oversizeMetadataEndsItsCallOrAtWorstItsConnection() {
 		this.runner.withPropertyValues("triple.server.max-inbound-metadata-size=2KB").run((context) -> {
 			ManagedChannel channel = loopback(context);
 			ChatCall other = new ChatCall(channel);
 			other.send(1, "before");
 			assertThat(other.next().getText()).isEqualTo("echo: before");
-			for (int size : new int[] { 3 * 1024, 16 * 1024 }) {
-				Metadata headers = new Metadata();
-				headers.put(Metadata.Key.of("x-padding", Metadata.ASCII_STRING_MARSHALLER), "p".repeat(size));
-				EchoServiceGrpc.EchoServiceBlockingStub stub = EchoServiceGrpc.newBlockingStub(channel)
-					.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-				assertThatThrownBy(() -> stub.echo(EchoRequest.newBuilder().setText("hi").build()))
-					.isInstanceOfSatisfying(StatusRuntimeException.class, (ex) -> {
-						System.out.println("Metadata of " + size + " bytes over a 2KB limit: the client saw "
-								+ ex.getStatus());
-						assertThat(ex.getStatus().getCode()).isNotEqualTo(Status.Code.OK);
-					});
-				other.send(2, "after " + size);
-				assertThat(other.next().getText()).isEqualTo("echo: after " + size);
-			}
-			exchangeAndEnd(other, "last");
+			// grpc-java's client knows the server's limit (SETTINGS_MAX_HEADER_LIST_SIZE) and fails the call itself.
+			Metadata headers = new Metadata();
+			headers.put(Metadata.Key.of("x-padding", Metadata.ASCII_STRING_MARSHALLER), "p".repeat(3 * 1024));
+			EchoServiceGrpc.EchoServiceBlockingStub stub = EchoServiceGrpc.newBlockingStub(channel)
+				.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+			assertThatThrownBy(() -> stub.echo(EchoRequest.newBuilder().setText("hi").build()))
+				.isInstanceOfSatisfying(StatusRuntimeException.class, (ex) -> {
+					assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+					assertThat(ex.getStatus().getCause()).hasMessageContaining("Header size exceeded max allowed size");
+				});
+			String echo = "/triplestream.test.v1.EchoService/Echo";
+			// A peer ignoring it: a little over, its stream is answered (HTTP 431) and its connection goes on;
+			assertThat(RawHttp2Client.oversizeHeaders(port(context), echo, 2200))
+				.isEqualTo(new RawHttp2Client.HeadersAnswer("HEADERS END_STREAM of 5 bytes", "alive"));
+			// over a quarter more than the limit, its connection ends (GOAWAY PROTOCOL_ERROR, or FRAME_SIZE_ERROR
+			// for a block over one frame).
+			assertThat(RawHttp2Client.oversizeHeaders(port(context), echo, 3 * 1024))
+				.isEqualTo(new RawHttp2Client.HeadersAnswer(null, "GOAWAY 1"));
+			assertThat(RawHttp2Client.oversizeHeaders(port(context), echo, 16 * 1024))
+				.isEqualTo(new RawHttp2Client.HeadersAnswer(null, "GOAWAY 6"));
+			exchangeAndEnd(other, "after");
 			assertThat(context.getBean(StreamRegistry.class).count(StreamSide.SERVER)).isZero();
 		});
 	}
@@ -166,7 +172,7 @@ class TripleServerAbuseLimitsTests {
 			ChatCall other = new ChatCall(loopback(context));
 			other.send(1, "before");
 			assertThat(other.next().getText()).isEqualTo("echo: before");
-			PingFlood.GoAway goAway = PingFlood.run(port(context), 5);
+			RawHttp2Client.GoAway goAway = RawHttp2Client.pingFlood(port(context), 5);
 			System.out.println("Ping flood: the server answered with " + goAway);
 			assertThat(goAway).isNotNull();
 			assertThat(goAway.errorCode()).as("ENHANCE_YOUR_CALM").isEqualTo(0xb);
