@@ -29,8 +29,13 @@ import dev.triplestream.stream.TrackedStream;
  * lifecycle's status, what the handler still does to it is dropped, and the handler's listener is
  * told {@code onCancel} rather than {@code onComplete}, as for a client's cancellation.
  * <p>
- * Without an idle timeout, a message sent or received reads no clock and writes no volatile field
- * here; the message counters are plain fields that monitoring may read late. Thread-safe.
+ * <b>What the client leaves unread</b> is counted in an {@link OutboundBacklog} (unless neither
+ * {@code max-pending-outbound} nor an idle timeout applies): one atomic add per message sent, and a
+ * ready check per 32 KiB; a send into a call that is not ready is not activity for the idle clock,
+ * and a backlog over the limit ends the call ({@link EndReason#LIMIT_EXCEEDED}).
+ * <p>
+ * Without an idle timeout, a message sent or received reads no clock; the message counters are plain
+ * fields that monitoring may read late. Thread-safe.
  */
 final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implements TrackedStream {
 

@@ -255,8 +255,9 @@ class ClientEndReasonTests {
 	}
 
 	/**
-	 * Echo fails on "fail", answers "huge" with 5 MiB (over a channel's default inbound limit), else echoes. Chat echoes, except "silent" (nothing, never ends) and
-	 * "polite" (acknowledges; on half-close says "bye" and completes). Repeat sends {@code seq}
+	 * Echo fails on "fail", answers "huge" with 5 MiB (over a channel's default inbound limit), else
+	 * echoes. Chat echoes, except "silent" (nothing, never ends) and "polite" (acknowledges; on
+	 * half-close says "bye" and completes). Repeat sends {@code seq}
 	 * messages and completes.
 	 */
 	private static final class Service extends EchoServiceGrpc.EchoServiceImplBase {
