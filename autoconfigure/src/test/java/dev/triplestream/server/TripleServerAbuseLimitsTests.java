@@ -127,8 +127,10 @@ class TripleServerAbuseLimitsTests {
 			// for a block over one frame).
 			assertThat(RawHttp2Client.oversizeHeaders(port(context), echo, 3 * 1024))
 				.isEqualTo(new RawHttp2Client.HeadersAnswer(null, "GOAWAY 1"));
-			assertThat(RawHttp2Client.oversizeHeaders(port(context), echo, 16 * 1024))
-				.isEqualTo(new RawHttp2Client.HeadersAnswer(null, "GOAWAY 6"));
+			// The server may close before this peer has read its GOAWAY: then the peer sees a reset.
+			RawHttp2Client.HeadersAnswer overOneFrame = RawHttp2Client.oversizeHeaders(port(context), echo, 16 * 1024);
+			assertThat(overOneFrame.stream()).isNull();
+			assertThat(overOneFrame.connection()).isIn("GOAWAY 6", "connection reset");
 			exchangeAndEnd(other, "after");
 			assertThat(context.getBean(StreamRegistry.class).count(StreamSide.SERVER)).isZero();
 		});
