@@ -80,6 +80,7 @@ public class TripleServerAutoConfiguration {
 		server.setStreamLimitOverrides(overrides(streams, services));
 		server.setMaxAgeGrace(streams.getMaxAgeGrace());
 		server.setMaxConcurrentStreams((streams.getMaxConcurrent() != null) ? streams.getMaxConcurrent() : 0);
+		server.setMaxPendingOutbound(streams.getMaxPendingOutbound().toBytes());
 		server.setCredentials(TripleServerSslCredentials.of(properties.getSsl(), sslBundles.getIfAvailable()));
 		server.setInterceptors(interceptors.orderedStream().filter((interceptor) -> !ownInterceptors.contains(interceptor))
 				.toList());

@@ -337,6 +337,15 @@ public class TripleServerProperties {
 		private Integer maxConcurrent;
 
 		/**
+		 * Most bytes a stream's client may leave unread: what its handler sent while the call was not
+		 * ready (flow control full, because the client does not read), since it last was. Beyond it the
+		 * stream ends with RESOURCE_EXHAUSTED, end reason 'limit-exceeded', bounding what a handler that
+		 * ignores isReady() makes the server buffer. Handlers that send only while isReady() is true
+		 * never reach it. Counted on the network transport, for every call. 0 for no limit.
+		 */
+		private DataSize maxPendingOutbound = DataSize.ofMegabytes(32);
+
+		/**
 		 * Limits of one service or one method, over the ones above and those of the service's
 		 * '@TripleService', keyed by full service name or full method name ('package.Service/Method'),
 		 * in brackets: 'services[pkg.ChatService].idle-timeout' or, in YAML, '"[pkg.ChatService/Ticks]":'.
@@ -373,6 +382,14 @@ public class TripleServerProperties {
 
 		public void setMaxConcurrent(Integer maxConcurrent) {
 			this.maxConcurrent = maxConcurrent;
+		}
+
+		public DataSize getMaxPendingOutbound() {
+			return this.maxPendingOutbound;
+		}
+
+		public void setMaxPendingOutbound(DataSize maxPendingOutbound) {
+			this.maxPendingOutbound = maxPendingOutbound;
 		}
 
 		public Map<String, Limits> getServices() {

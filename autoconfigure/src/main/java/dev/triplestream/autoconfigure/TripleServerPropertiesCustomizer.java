@@ -68,6 +68,11 @@ class TripleServerPropertiesCustomizer implements TripleServerBuilderCustomizer 
 			throw new InvalidConfigurationPropertyValueException("triple.server.streams.max-concurrent", maxConcurrent,
 					"Must be positive (leave it unset for no limit)");
 		}
+		DataSize pending = streams.getMaxPendingOutbound();
+		if (pending == null || pending.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("triple.server.streams.max-pending-outbound", pending,
+					"Must be positive, or 0 for no limit");
+		}
 		streams.getServices().forEach((name, limits) -> {
 			notNegative("triple.server.streams.services[" + name + "].idle-timeout", limits.getIdleTimeout());
 			notNegative("triple.server.streams.services[" + name + "].max-age", limits.getMaxAge());

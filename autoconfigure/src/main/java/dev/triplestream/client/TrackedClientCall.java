@@ -30,6 +30,9 @@ import dev.triplestream.stream.StreamSide;
  */
 final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implements LifecycleStream {
 
+	/** How grpc-java's deframer describes a message over the receiving side's size limit. */
+	static final String MESSAGE_TOO_LARGE = "gRPC message exceeds maximum size";
+
 	private final ClientCall<Req, Resp> delegate;
 
 	private final MethodDescriptor<Req, Resp> method;
@@ -271,9 +274,24 @@ final class TrackedClientCall<Req, Resp> extends ClientCall<Req, Resp> implement
 		if (this.trailersReceived) {
 			return EndReason.FAILED;
 		}
-		// No trailers: the status is grpc's own. The caller's gRPC context was cancelled, or else
-		// the connection failed or the peer reset the stream.
+		// No trailers: the status is grpc's own. A message over this channel's inbound limit, the
+		// caller's gRPC context cancelled, or else the connection failed or the peer reset the stream.
+		if (isOwnSizeLimit(status)) {
+			return EndReason.LIMIT_EXCEEDED;
+		}
 		return this.callerContext.isCancelled() ? EndReason.CANCELLED_BY_APPLICATION : EndReason.PEER_GONE;
+	}
+
+	/**
+	 * Whether grpc ended the call for a response larger than the channel's
+	 * {@code max-inbound-message-size}: its deframer's {@code RESOURCE_EXHAUSTED}, not one from the
+	 * peer (a peer's {@code ENHANCE_YOUR_CALM} reset or GOAWAY also reads as
+	 * {@code RESOURCE_EXHAUSTED}, described otherwise).
+	 */
+	static boolean isOwnSizeLimit(Status status) {
+		String description = status.getDescription();
+		return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && description != null
+				&& description.startsWith(MESSAGE_TOO_LARGE);
 	}
 
 	/** The delivered status, with the setting that timed the call out named in its description. */

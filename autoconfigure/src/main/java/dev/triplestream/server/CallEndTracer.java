@@ -60,6 +60,18 @@ final class CallEndTracer extends ServerStreamTracer {
 		return context.withValue(KEY, this);
 	}
 
+	/**
+	 * The transport framed an outgoing message of {@code bytes}, on the thread sending it (see
+	 * {@link OutboundBacklog}).
+	 */
+	@Override
+	public void outboundWireSize(long bytes) {
+		TrackedServerCall<?, ?> linked = this.call;
+		if (linked != null) {
+			linked.outboundWireSize(bytes);
+		}
+	}
+
 	@Override
 	public void streamClosed(Status status) {
 		this.closed = status;
@@ -100,6 +112,8 @@ final class CallEndTracer extends ServerStreamTracer {
 	 * server's own deadline timer fires, and either may come first;</li>
 	 * <li>a cancellation by the client's application: RST_STREAM with CANCEL over the network, any
 	 * {@code CANCELLED} in-process;</li>
+	 * <li>a limit of the server, for {@code RESOURCE_EXHAUSTED}: grpc-java's deframer ends a stream
+	 * whose client sent a message over {@code max-inbound-message-size} with it;</li>
 	 * <li>otherwise the peer is gone: a lost connection ({@code UNAVAILABLE}), another reset code, a
 	 * transport error.</li>
 	 * </ul>
@@ -111,6 +125,11 @@ final class CallEndTracer extends ServerStreamTracer {
 		if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
 				|| (deadline != null && deadline.timeRemaining(TimeUnit.NANOSECONDS) < deadlineSlackNanos)) {
 			return EndReason.DEADLINE;
+		}
+		if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+			// A status the transport reports, not the handler's: the server's own limit, such as a
+			// message over max-inbound-message-size (a client's resets read as CANCELLED).
+			return EndReason.LIMIT_EXCEEDED;
 		}
 		if (status.getCode() == Status.Code.CANCELLED) {
 			String description = status.getDescription();

@@ -34,12 +34,14 @@ import dev.triplestream.client.TimeoutSetting;
  * @param noLimits the limits of unary calls: none, naming the server-wide properties
  * @param maxAgeGrace how long a stream past its max age has to end after its notice
  * @param maxConcurrentStreams how many streaming calls may be open at once; 0 for no limit
+ * @param maxPendingOutbound how many bytes a call's client may leave unread before the call is ended;
+ * 0 for no limit
  */
 record ServerConfiguration(Map<String, ServerServiceDefinition> definitions, InetAddress address, int port,
 		ServerCredentials credentials, String inProcessName, Duration gracePeriod,
 		List<ServerInterceptor> interceptors, List<TripleServerBuilderCustomizer> customizers,
 		Map<String, ServerStreamLimits> limits, ServerStreamLimits noLimits, Duration maxAgeGrace,
-		int maxConcurrentStreams) {
+		int maxConcurrentStreams, long maxPendingOutbound) {
 
 	ServerConfiguration {
 		definitions = Collections.unmodifiableMap(new LinkedHashMap<>(definitions));

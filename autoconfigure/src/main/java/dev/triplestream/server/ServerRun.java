@@ -69,7 +69,7 @@ final class ServerRun {
 		try {
 			TrackingServerInterceptor tracking = new TrackingServerInterceptor(registry, configuration.limits(),
 					configuration.noLimits(), configuration.maxAgeGrace(), configuration.maxConcurrentStreams(),
-					threads.timer(), threads.drainActions());
+					configuration.maxPendingOutbound(), threads.timer(), threads.drainActions());
 			ServerTransportFactory factory = new ServerTransportFactory(configuration, environment);
 			ServerTransports transports = factory.start(tracking, CallEndTracer.FACTORY);
 			String description = factory.describe(transports) + ", serving "

@@ -27,8 +27,13 @@ import dev.triplestream.stream.StreamSide;
  * lifecycle's status, what the handler still does to it is dropped, and the handler's listener is
  * told {@code onCancel} rather than {@code onComplete}, as for a client's cancellation.
  * <p>
- * Without an idle timeout, a message sent or received reads no clock and writes no volatile field
- * here; the message counters are plain fields that monitoring may read late. Thread-safe.
+ * <b>What the client leaves unread</b> is counted in an {@link OutboundBacklog} (unless neither
+ * {@code max-pending-outbound} nor an idle timeout applies): one atomic add per message sent, and a
+ * ready check per 32 KiB; a send into a call that is not ready is not activity for the idle clock,
+ * and a backlog over the limit ends the call ({@link EndReason#LIMIT_EXCEEDED}).
+ * <p>
+ * Without an idle timeout, a message sent or received reads no clock; the message counters are plain
+ * fields that monitoring may read late. Thread-safe.
  */
 final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implements LifecycleStream {
 
@@ -47,6 +52,12 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 
 	private final long deadlineSlackNanos;
 
+	/** What the handler sent that the client has not taken; null with neither limit nor idle clock. */
+	private final OutboundBacklog backlog;
+
+	/** Bytes an unread backlog may reach before the call is ended; 0 for no limit. */
+	private final long maxPendingOutbound;
+
 	/** Written by grpc-java's serialized callbacks. */
 	private long received;
 
@@ -54,13 +65,17 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 
 	/**
 	 * A call of {@code lifecycle}, under {@code limits} (both set, possibly to no limit), with the
-	 * deadline of its gRPC context (null for none); {@code onEnd} runs once, when the call's end is
-	 * recorded.
+	 * deadline of its gRPC context (null for none) and the most bytes its client may leave unread
+	 * ({@code maxPendingOutbound}, 0 for no limit: see {@link OutboundBacklog}); {@code onEnd} runs
+	 * once, when the call's end is recorded.
 	 */
 	TrackedServerCall(ServerCall<Q, R> call, StreamLifecycle lifecycle, ServerStreamLimits limits, Deadline deadline,
-			Consumer<TrackedServerCall<?, ?>> onEnd) {
+			long maxPendingOutbound, Consumer<TrackedServerCall<?, ?>> onEnd) {
 		super(call);
 		this.lifecycle = lifecycle;
+		this.maxPendingOutbound = maxPendingOutbound;
+		this.backlog = (maxPendingOutbound > 0 || lifecycle.hasIdleClock()) ? new OutboundBacklog(maxPendingOutbound)
+				: null;
 		this.deadline = deadline;
 		this.deadlineSlackNanos = CallEndTracer.deadlineSlackNanos(deadline);
 		SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
@@ -115,8 +130,42 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 		return recordEnd(status.isOk() ? EndReason.COMPLETED : EndReason.FAILED, status);
 	}
 
+	/**
+	 * A message went out: activity for the idle clock while the client takes what is sent; the end
+	 * of the call when its client left more than {@code maxPendingOutbound} unread.
+	 */
 	@Override
 	protected void sent() {
+		OutboundBacklog unread = this.backlog;
+		if (unread == null) {
+			return;
+		}
+		switch (unread.afterSend(delegate()::isReady)) {
+			case FLOWING -> this.lifecycle.touch();
+			case STALLED -> {
+				// The client takes nothing: not activity, so that a stream nobody reads becomes idle.
+			}
+			case OVER_LIMIT -> this.lifecycle.terminate(EndReason.LIMIT_EXCEEDED,
+					Status.RESOURCE_EXHAUSTED.withDescription("client not reading: more than " + this.maxPendingOutbound
+							+ " bytes sent to it wait to be taken (" + TrackingServerInterceptor.MAX_PENDING_OUTBOUND_PROPERTY
+							+ ")"));
+		}
+	}
+
+	/** The transport framed a message of {@code wireBytes} for the client (see {@link CallEndTracer}). */
+	void outboundWireSize(long wireBytes) {
+		OutboundBacklog unread = this.backlog;
+		if (unread != null) {
+			unread.written(wireBytes);
+		}
+	}
+
+	/** grpc-java reports the call ready: the client took what was waiting, which is activity. */
+	void readied() {
+		OutboundBacklog unread = this.backlog;
+		if (unread != null) {
+			unread.ready();
+		}
 		this.lifecycle.touch();
 	}
 

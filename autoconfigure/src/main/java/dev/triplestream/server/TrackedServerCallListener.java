@@ -8,7 +8,7 @@ import io.grpc.Status;
 
 /**
  * The handler's listener, as its {@link TrackedServerCall} sees it: counts the messages the handler
- * consumes, records the end when a callback throws (grpc-java then closes the stream itself, around
+ * consumes, tells the call when it becomes ready (its client took what was waiting), records the end when a callback throws (grpc-java then closes the stream itself, around
  * the call, with {@link TrackedServerCall#APPLICATION_ERROR}), and tells the handler
  * {@code onCancel} rather than {@code onComplete} when the call was cut. grpc-java runs these
  * callbacks one at a time, in the call's gRPC context.
@@ -48,6 +48,7 @@ final class TrackedServerCallListener<Q> extends ForwardingServerCallListener.Si
 
 	@Override
 	public void onReady() {
+		this.call.readied();
 		try {
 			super.onReady();
 		}

@@ -38,6 +38,9 @@ final class TrackingServerInterceptor implements ServerInterceptor {
 	/** The property that sets {@link #maxConcurrentStreams}, named in refusals. */
 	static final String MAX_CONCURRENT_PROPERTY = "triple.server.streams.max-concurrent";
 
+	/** The property that sets {@link #maxPendingOutbound}, named in the status of the calls it ends. */
+	static final String MAX_PENDING_OUTBOUND_PROPERTY = "triple.server.streams.max-pending-outbound";
+
 	private static final ServerCall.Listener<Object> REFUSED = new ServerCall.Listener<>() {
 	};
 
@@ -50,6 +53,8 @@ final class TrackingServerInterceptor implements ServerInterceptor {
 	private final Duration maxAgeGrace;
 
 	private final int maxConcurrentStreams;
+
+	private final long maxPendingOutbound;
 
 	private final ScheduledExecutorService timer;
 
@@ -67,10 +72,13 @@ final class TrackingServerInterceptor implements ServerInterceptor {
 	 * @param limits the limits of each streaming method, by full method name: both set (possibly to
 	 * no limit); a method not in the map has {@code noLimits}, as have unary calls
 	 * @param maxConcurrentStreams how many streaming calls may be open at once; 0 for no limit
+	 * @param maxPendingOutbound how many bytes a call's client may leave unread before the call is
+	 * ended; 0 for no limit
 	 */
 	TrackingServerInterceptor(StreamRegistry registry, Map<String, ServerStreamLimits> limits,
-			ServerStreamLimits noLimits, Duration maxAgeGrace, int maxConcurrentStreams,
+			ServerStreamLimits noLimits, Duration maxAgeGrace, int maxConcurrentStreams, long maxPendingOutbound,
 			ScheduledExecutorService timer, Executor drainExecutor) {
+		this.maxPendingOutbound = maxPendingOutbound;
 		this.registry = registry;
 		this.limits = Map.copyOf(limits);
 		this.noLimits = noLimits;
@@ -97,7 +105,7 @@ final class TrackingServerInterceptor implements ServerInterceptor {
 		StreamLifecycle lifecycle = new StreamLifecycle(this.registry, idleTimeout.value(),
 				idleTimeout.isSet() ? idleTimeout.describe() : null, this.drainExecutor);
 		TrackedServerCall<Q, R> tracked = new TrackedServerCall<>(call, lifecycle, callLimits,
-				Context.current().getDeadline(), (ended) -> ended(ended, holdsPlace));
+				Context.current().getDeadline(), this.maxPendingOutbound, (ended) -> ended(ended, holdsPlace));
 		this.calls.add(tracked);
 		tracked.register();
 		if (this.draining) {
@@ -137,7 +145,7 @@ final class TrackingServerInterceptor implements ServerInterceptor {
 				+ this.maxConcurrentStreams + " at once (" + MAX_CONCURRENT_PROPERTY + ")");
 		StreamLifecycle lifecycle = new StreamLifecycle(this.registry, null, null, this.drainExecutor);
 		TrackedServerCall<Q, R> refused = new TrackedServerCall<>(call, lifecycle, this.noLimits,
-				Context.current().getDeadline(), (ended) -> {
+				Context.current().getDeadline(), 0, (ended) -> {
 				});
 		refused.register();
 		refused.end(EndReason.REFUSED, refusal);

@@ -62,6 +62,9 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware, Applicati
 	/** The description of the status that ends the calls still open after the grace period. */
 	public static final String SHUTDOWN_DESCRIPTION = "server shutting down";
 
+	/** The default of {@link #setMaxPendingOutbound}: 32 MiB. */
+	public static final long DEFAULT_MAX_PENDING_OUTBOUND = 32L * 1024 * 1024;
+
 	private static final Log logger = LogFactory.getLog(TripleServer.class);
 
 	private final Object lifecycleMonitor = new Object();
@@ -97,6 +100,8 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware, Applicati
 	private Duration maxAgeGrace = Duration.ofSeconds(5);
 
 	private int maxConcurrentStreams;
+
+	private long maxPendingOutbound = DEFAULT_MAX_PENDING_OUTBOUND;
 
 	private Environment environment;
 
@@ -180,6 +185,16 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware, Applicati
 		this.maxConcurrentStreams = maxConcurrentStreams;
 	}
 
+	/**
+	 * How many bytes a call's client may leave unread (sent by its handler while the call was not
+	 * ready, since it last was) before the call is ended with {@code RESOURCE_EXHAUSTED}: a bound on
+	 * what a handler that ignores {@code isReady()} makes the server buffer for a client that does not
+	 * read. Counted on the network transport only. 0 for no limit; defaults to 32 MiB.
+	 */
+	public void setMaxPendingOutbound(long maxPendingOutbound) {
+		this.maxPendingOutbound = maxPendingOutbound;
+	}
+
 	/** Customisers applied in order to each builder. */
 	public void setCustomizers(List<TripleServerBuilderCustomizer> customizers) {
 		this.customizers = List.copyOf(customizers);
@@ -249,6 +264,10 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware, Applicati
 		return this.maxConcurrentStreams;
 	}
 
+	public long getMaxPendingOutbound() {
+		return this.maxPendingOutbound;
+	}
+
 	/**
 	 * Starts the network server (and the in-process one), and publishes the bound port as
 	 * {@value #LOCAL_PORT_PROPERTY}. A server without services does not start.
@@ -277,7 +296,8 @@ public class TripleServer implements SmartLifecycle, EnvironmentAware, Applicati
 				this.streamLimits, this.streamLimitOverrides);
 		return new ServerConfiguration(this.definitions, this.address, this.port, this.credentials, this.inProcessName,
 				this.gracePeriod, this.interceptors, this.customizers, limits,
-				ServerConfiguration.noLimits(this.streamLimits), this.maxAgeGrace, this.maxConcurrentStreams);
+				ServerConfiguration.noLimits(this.streamLimits), this.maxAgeGrace, this.maxConcurrentStreams,
+				this.maxPendingOutbound);
 	}
 
 	/**

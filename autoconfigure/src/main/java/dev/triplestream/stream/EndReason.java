@@ -53,6 +53,15 @@ public enum EndReason {
 	PEER_GONE,
 
 	/**
+	 * A limit of this side on what the peer sends or leaves unread ended the stream with
+	 * {@code RESOURCE_EXHAUSTED}: a message larger than this side accepts (a server's
+	 * {@code max-inbound-message-size}, a channel's), or, server side, more output left unread by
+	 * the client than {@code triple.server.streams.max-pending-outbound}. The other streams, and the
+	 * connection, go on.
+	 */
+	LIMIT_EXCEEDED,
+
+	/**
 	 * The stream was refused before it started: a stream limit, or the application context
 	 * shutting down.
 	 */

@@ -161,6 +161,15 @@ class ClientEndReasonTests {
 	}
 
 	@Test
+	void limitExceeded() {
+		ChatClient client = start(ClientFixture.netty());
+		// A reply over the channel's inbound limit (grpc's 4 MiB): this side's limit, not the peer's doing.
+		assertThatThrownBy(() -> client.echo(request("huge"))).isInstanceOfSatisfying(StatusRuntimeException.class,
+				(ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+		assertThat(this.ends.only()).isEqualTo(EndReason.LIMIT_EXCEEDED);
+	}
+
+	@Test
 	void refused() {
 		ChatClient client = start(ClientFixture.netty());
 		this.fixture.streams().drain();
@@ -246,8 +255,9 @@ class ClientEndReasonTests {
 	}
 
 	/**
-	 * Echo fails on "fail", else echoes. Chat echoes, except "silent" (nothing, never ends) and
-	 * "polite" (acknowledges; on half-close says "bye" and completes). Repeat sends {@code seq}
+	 * Echo fails on "fail", answers "huge" with 5 MiB (over a channel's default inbound limit), else
+	 * echoes. Chat echoes, except "silent" (nothing, never ends) and "polite" (acknowledges; on
+	 * half-close says "bye" and completes). Repeat sends {@code seq}
 	 * messages and completes.
 	 */
 	private static final class Service extends EchoServiceGrpc.EchoServiceImplBase {
@@ -256,6 +266,11 @@ class ClientEndReasonTests {
 		public void echo(EchoRequest request, StreamObserver<EchoResponse> responses) {
 			if (request.getText().equals("fail")) {
 				responses.onError(Status.FAILED_PRECONDITION.withDescription("no").asRuntimeException());
+				return;
+			}
+			if (request.getText().equals("huge")) {
+				responses.onNext(response("x".repeat(5 * 1024 * 1024)));
+				responses.onCompleted();
 				return;
 			}
 			responses.onNext(response(request.getText()));
