@@ -3,12 +3,15 @@ package dev.triplestream.server;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import io.grpc.Context;
+import io.grpc.Status;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.triplestream.client.TimeoutSetting;
+import dev.triplestream.stream.EndReason;
 import dev.triplestream.stream.StreamLifecycle;
 
 /**
@@ -64,6 +67,9 @@ public final class ServerStreamContext {
 	private final TimeoutSetting idleTimeout;
 
 	private final TimeoutSetting maxAge;
+
+	/** Wraps each drain action registered from now on; null for none. */
+	private volatile UnaryOperator<Runnable> drainActionDecorator;
 
 	/**
 	 * The context of a call whose drain notice and end are those of {@code lifecycle}.
@@ -147,14 +153,42 @@ public final class ServerStreamContext {
 		if (action == null) {
 			throw new IllegalArgumentException("The drain action must not be null");
 		}
-		this.lifecycle.onDrain(() -> {
+		Runnable logged = () -> {
 			try {
 				action.run();
 			}
 			catch (RuntimeException | Error ex) {
 				logger.warn("Drain action of a " + this.fullMethodName + " call failed", ex);
 			}
-		});
+		};
+		UnaryOperator<Runnable> decorator = this.drainActionDecorator;
+		this.lifecycle.onDrain((decorator != null) ? decorator.apply(logged) : logged);
+	}
+
+	/**
+	 * Wraps every drain action registered from now on with {@code decorator}, so that it runs with
+	 * the thread-bound state of the call (such as its security context) on the drain thread. Meant
+	 * for server interceptors, which call it before the handler starts; decorators added later wrap
+	 * those added before. Actions registered before this call are not wrapped.
+	 */
+	public synchronized void decorateDrainActions(UnaryOperator<Runnable> decorator) {
+		if (decorator == null) {
+			throw new IllegalArgumentException("The drain action decorator must not be null");
+		}
+		UnaryOperator<Runnable> previous = this.drainActionDecorator;
+		this.drainActionDecorator = (previous != null) ? (action) -> decorator.apply(previous.apply(action))
+				: decorator;
+	}
+
+	/**
+	 * Ends the call now, as the server's own decision: the client receives {@code status}, the
+	 * handler observes a cancellation, and its later operations on the call are dropped; the end is
+	 * recorded with {@code reason}. Never blocks. Meant for server interceptors that bound a call's
+	 * life (such as the expiry of its credentials).
+	 * @return false when the call had already ended
+	 */
+	public boolean end(EndReason reason, Status status) {
+		return this.lifecycle.terminate(reason, status);
 	}
 
 }

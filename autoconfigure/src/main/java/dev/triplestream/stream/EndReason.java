@@ -65,7 +65,15 @@ public enum EndReason {
 	 * The stream was refused before it started: a stream limit, or the application context
 	 * shutting down.
 	 */
-	REFUSED;
+	REFUSED,
+
+	/**
+	 * Server side: the credentials that authenticated the stream expired (a token's expiry, such
+	 * as a JWT's {@code exp}), or had expired when it started: the stream ended with
+	 * {@code UNAUTHENTICATED} "credentials expired". A stream never outlives the authority that
+	 * opened it; a client renews it with a new call carrying fresh credentials.
+	 */
+	CREDENTIALS_EXPIRED;
 
 	private final String tag = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
