@@ -9,8 +9,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
+import org.springframework.cloud.client.serviceregistry.Registration;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties;
+import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,6 +38,8 @@ public class TripleDiscoveryClientAutoConfiguration {
 	 */
 	static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(1);
 
+	private static final String ZOOKEEPER_REGISTRATION = "org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration";
+
 	@Bean
 	@ConditionalOnMissingBean
 	public DiscoveryClientNameResolvers tripleDiscoveryClientNameResolvers(
@@ -53,8 +59,30 @@ public class TripleDiscoveryClientAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		@ConditionalOnMissingClass(ZOOKEEPER_REGISTRATION)
 		TriplePortRegistrationMetadata tripleDiscoveryRegistrationMetadata(TripleServer server) {
-			return new TriplePortRegistrationMetadata(server);
+			return new TriplePortRegistrationMetadata(server, Registration::getMetadata);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(TripleServer.class)
+	@ConditionalOnClass(name = ZOOKEEPER_REGISTRATION)
+	static class ZookeeperRegistrationMetadataConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TriplePortRegistrationMetadata tripleDiscoveryRegistrationMetadata(TripleServer server,
+				ObjectProvider<ZookeeperDiscoveryProperties> zookeeperProperties) {
+			// Spring Cloud Zookeeper builds its registration only as it registers (building it earlier
+			// breaks its registration): until then its metadata is an empty map of no use. Its
+			// auto-registration hands the discovery properties' own metadata map to the instance.
+			return new TriplePortRegistrationMetadata(server, (registration) -> {
+				ZookeeperDiscoveryProperties properties = zookeeperProperties.getIfAvailable();
+				return (registration instanceof ZookeeperRegistration && properties != null) ? properties.getMetadata()
+						: registration.getMetadata();
+			});
 		}
 
 	}

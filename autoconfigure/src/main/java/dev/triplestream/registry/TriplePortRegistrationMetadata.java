@@ -1,6 +1,7 @@
 package dev.triplestream.registry;
 
 import java.util.Map;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -29,11 +30,17 @@ public final class TriplePortRegistrationMetadata implements ApplicationListener
 
 	private final TripleServer server;
 
+	private final Function<Registration, Map<String, String>> metadata;
+
 	/**
 	 * @param server the application's Triple server
+	 * @param metadata the metadata map of a registration that its registry will register (for
+	 * most registries {@link Registration#getMetadata()}; Spring Cloud Zookeeper's must first be
+	 * built)
 	 */
-	public TriplePortRegistrationMetadata(TripleServer server) {
+	public TriplePortRegistrationMetadata(TripleServer server, Function<Registration, Map<String, String>> metadata) {
 		this.server = server;
+		this.metadata = metadata;
 	}
 
 	@Override
@@ -48,8 +55,8 @@ public final class TriplePortRegistrationMetadata implements ApplicationListener
 			// no network port: nothing to serve, or in-process only
 			return;
 		}
-		Map<String, String> metadata = registration.getMetadata();
 		try {
+			Map<String, String> metadata = this.metadata.apply(registration);
 			metadata.put(DiscoveryInstances.TRIPLE_PORT, Integer.toString(port));
 			metadata.put(DiscoveryInstances.GRPC_PORT, Integer.toString(port));
 		}
