@@ -1,5 +1,6 @@
 package dev.triplestream.interop;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -111,9 +112,14 @@ class DubboProviderInZookeeperTests {
 
 	private static ConfigurableApplicationContext client() {
 		String target = "zookeeper://" + zookeeper.getConnectString() + "/" + DubboProviderClients.SERVICE;
+		List<String> properties = new ArrayList<>(List.of("spring.application.name=zookeeper-client",
+				"triple.client.channels.blue.service-group=blue"));
+		// every @TripleClient of this package has its channel; these tests call two of them
+		for (String channel : List.of("dubbo", "dubbo-idle", "blue", "green", "v1", "v2", "typo-group", "typo-version")) {
+			properties.add("triple.client.channels." + channel + ".target=" + target);
+		}
 		return new SpringApplicationBuilder(ClientApplication.class).web(WebApplicationType.NONE)
-			.properties("spring.application.name=zookeeper-client", "triple.client.channels.dubbo.target=" + target, "triple.client.channels.blue.target=" + target,
-					"triple.client.channels.blue.service-group=blue")
+			.properties(properties.toArray(String[]::new))
 			.run();
 	}
 
