@@ -60,8 +60,20 @@ final class DubboProcess implements AutoCloseable {
 
 	/** Starts a {@code DubboProvider} and waits until it serves; see {@link #port()}. */
 	static DubboProcess provider() {
+		return provider(List.of());
+	}
+
+	/**
+	 * Starts a {@code DubboProvider} that registers in {@code registryAddress} (such as
+	 * {@code zookeeper://127.0.0.1:2181}) and waits until it serves.
+	 */
+	static DubboProcess provider(String registryAddress) {
+		return provider(List.of(registryAddress));
+	}
+
+	private static DubboProcess provider(List<String> arguments) {
 		DubboProcess provider = start("dubbo-provider", List.of(), "dev.triplestream.interop.dubbo.DubboProvider",
-				List.of());
+				arguments);
 		provider.awaitEvent((event) -> event.startsWith("ready port="));
 		return provider;
 	}

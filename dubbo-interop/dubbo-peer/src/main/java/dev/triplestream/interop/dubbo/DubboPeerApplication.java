@@ -31,6 +31,14 @@ final class DubboPeerApplication {
 	}
 
 	static DubboBootstrap bootstrap(String name) {
+		return bootstrap(name, RegistryConfig.NO_AVAILABLE);
+	}
+
+	/**
+	 * A bootstrap with a registry, such as {@code zookeeper://127.0.0.1:2181}; Dubbo's default
+	 * {@code register-mode=all} registers providers in both layouts (interface and application).
+	 */
+	static DubboBootstrap bootstrap(String name, String registryAddress) {
 		// Dubbo logs through java.util.logging here; its INFO lines would drown the events
 		QUIETED[0].setLevel(Boolean.getBoolean("peer.verbose") ? Level.INFO : Level.WARNING);
 		QUIETED[1].setLevel(Level.OFF);
@@ -39,7 +47,7 @@ final class DubboPeerApplication {
 		application.setLogger("jdk");
 		return DubboBootstrap.getInstance()
 			.application(application)
-			.registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE));
+			.registry(new RegistryConfig(registryAddress));
 	}
 
 	/**

@@ -15,7 +15,8 @@ import dev.triplestream.interop.v1.InteropService;
  * five exports that differ only in group or version: {@code default} (neither), {@code
  * group=blue}, {@code group=green}, {@code version=1.0.0} and {@code version=2.0.0}. Prints
  * {@code EVENT ready port=<port>} once it serves, then the events of every call (see
- * {@link DubboInteropService}). Runs until its standard input closes.
+ * {@link DubboInteropService}). With a registry address as its argument, it registers there (in
+ * both of Dubbo's layouts) before it reports ready. Runs until its standard input closes.
  */
 public final class DubboProvider {
 
@@ -26,7 +27,9 @@ public final class DubboProvider {
 		int port = freeLoopbackPort();
 		ProtocolConfig protocol = new ProtocolConfig("tri", port);
 		protocol.setHost("127.0.0.1");
-		DubboBootstrap bootstrap = DubboPeerApplication.bootstrap("triplestream-dubbo-provider").protocol(protocol);
+		// optional first argument: a registry address to register in, such as zookeeper://127.0.0.1:2181
+		DubboBootstrap bootstrap = ((args.length > 0) ? DubboPeerApplication.bootstrap("triplestream-dubbo-provider", args[0])
+				: DubboPeerApplication.bootstrap("triplestream-dubbo-provider")).protocol(protocol);
 		bootstrap.service(export("default", null, null));
 		bootstrap.service(export("group=blue", "blue", null));
 		bootstrap.service(export("group=green", "green", null));
