@@ -14,6 +14,7 @@ import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
@@ -194,11 +195,20 @@ final class ClientMethod {
 			case RESPONSE_OBSERVER: {
 				ClientCall<Object, Object> call = channel.newCall(this.descriptor, options);
 				StreamObserver<Object> responses = (StreamObserver<Object>) requireObserver(args[1]);
-				if (this.descriptor.getType() == MethodType.UNARY) {
-					ClientCalls.asyncUnaryCall(call, requireRequest(args[0]), responses);
+				try {
+					if (this.descriptor.getType() == MethodType.UNARY) {
+						ClientCalls.asyncUnaryCall(call, requireRequest(args[0]), responses);
+					}
+					else {
+						ClientCalls.asyncServerStreamingCall(call, requireRequest(args[0]), responses);
+					}
 				}
-				else {
-					ClientCalls.asyncServerStreamingCall(call, requireRequest(args[0]), responses);
+				catch (StatusRuntimeException ex) {
+					// The lifecycle ended the call while it opened (an operator cancel, the drain):
+					// the end reaches the observer through onClose, as every end of an async call does.
+					if (!(call instanceof TrackedClientCall<?, ?> tracked) || !tracked.lifecycle().isEnded()) {
+						throw ex;
+					}
 				}
 				return null;
 			}

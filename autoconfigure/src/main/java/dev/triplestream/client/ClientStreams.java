@@ -118,15 +118,21 @@ public class ClientStreams implements AutoCloseable {
 	 */
 	public StreamDrain.Result drain() {
 		this.shuttingDown = true;
+		Status forced = Status.CANCELLED.withDescription(SHUTTING_DOWN + " (the stream did not end within "
+				+ TimeoutSetting.format(this.gracePeriod) + ", triple.client.shutdown.grace-period)");
+		// Asked again during the drain: a call made just before the drain began (it was not refused)
+		// may start, and so register, only after the drain first looked.
+		return new StreamDrain("Client stream drain", this.registry, this.gracePeriod, forced).drain(this::openStreams);
+	}
+
+	private List<TrackedStream> openStreams() {
 		List<TrackedStream> open = new ArrayList<>();
 		for (TrackedStream stream : this.registry.streams(StreamSide.CLIENT)) {
 			if (stream instanceof TrackedClientCall<?, ?> call && call.streams() == this) {
 				open.add(stream);
 			}
 		}
-		Status forced = Status.CANCELLED.withDescription(SHUTTING_DOWN + " (the stream did not end within "
-				+ TimeoutSetting.format(this.gracePeriod) + ", triple.client.shutdown.grace-period)");
-		return new StreamDrain("Client stream drain", this.registry, this.gracePeriod, forced).drain(open);
+		return open;
 	}
 
 	/** Where drain actions run: a few daemon threads, started when first needed. */

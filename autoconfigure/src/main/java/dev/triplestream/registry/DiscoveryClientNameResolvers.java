@@ -9,12 +9,12 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import io.grpc.NameResolver;
-import io.grpc.NameResolverProvider;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.context.ApplicationListener;
 
 import dev.triplestream.client.RegistryNameResolvers;
+import dev.triplestream.client.SingleSchemeNameResolverProvider;
 
 /**
  * The {@code discovery:///SERVICE-ID} targets of channels, resolved through the application's
@@ -102,7 +102,7 @@ public final class DiscoveryClientNameResolvers implements RegistryNameResolvers
 	 * Resolves one channel's target; handed to that channel's builder only, never registered in
 	 * grpc-java's global registry. Immutable and thread-safe.
 	 */
-	private final class Provider extends NameResolverProvider {
+	private final class Provider extends SingleSchemeNameResolverProvider {
 
 		private final String channel;
 
@@ -111,31 +111,14 @@ public final class DiscoveryClientNameResolvers implements RegistryNameResolvers
 		private final DiscoveryClient client;
 
 		Provider(String channel, String serviceId, DiscoveryClient client) {
+			super(SCHEME);
 			this.channel = channel;
 			this.serviceId = serviceId;
 			this.client = client;
 		}
 
 		@Override
-		protected boolean isAvailable() {
-			return true;
-		}
-
-		@Override
-		protected int priority() {
-			return 5;
-		}
-
-		@Override
-		public String getDefaultScheme() {
-			return SCHEME;
-		}
-
-		@Override
-		public NameResolver newNameResolver(URI targetUri, NameResolver.Args args) {
-			if (!SCHEME.equalsIgnoreCase(targetUri.getScheme())) {
-				return null;
-			}
+		protected NameResolver resolverFor(URI targetUri, NameResolver.Args args) {
 			return new DiscoveryClientNameResolver(this.channel, this.serviceId, this.client,
 					DiscoveryClientNameResolvers.this, DiscoveryClientNameResolvers.this.minRefreshNanos, args,
 					DiscoveryClientNameResolvers.this.fallbackExecutor);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.triplestream.stream.StreamRegistry;
 import dev.triplestream.stream.StreamSide;
 import dev.triplestream.stream.TrackedStream;
 import dev.triplestream.test.v1.EchoRequest;
@@ -99,6 +100,46 @@ class ClientMethodShapeTests {
 		assertThat(methodsCalled()).containsExactly("Chat");
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(this.fixture.registry().count(StreamSide.CLIENT)).isZero());
+	}
+
+	/**
+	 * An async call the lifecycle ends while it opens (here an operator cancel as soon as it is
+	 * registered; in production also a drain or a leak watch) reports the end to its observer, as
+	 * grpc's async stubs report every end: the method that opened it must not throw.
+	 */
+	@Test
+	void asyncCallsEndedWhileOpeningReportTheEndToTheirObserver() throws Exception {
+		ChatClient client = inProcessClient();
+		StreamRegistry registry = this.fixture.registry();
+		registry.addListener(new StreamRegistry.Listener() {
+
+			@Override
+			public void opened(TrackedStream stream) {
+				if (stream.side() == StreamSide.CLIENT) {
+					registry.cancel(stream.id());
+				}
+			}
+
+			@Override
+			public void closed(TrackedStream stream) {
+			}
+
+		});
+		RecordingObserver<EchoResponse> streamed = new RecordingObserver<>();
+		client.repeatAsync(request("a"), streamed);
+		RecordingObserver<EchoResponse> unary = new RecordingObserver<>();
+		client.echoObserved(request("b"), unary);
+
+		for (RecordingObserver<EchoResponse> observer : List.of(streamed, unary)) {
+			Status status = observer.awaitStatus();
+			assertThat(status.getCode()).isEqualTo(Status.Code.CANCELLED);
+			assertThat(status.getDescription()).isEqualTo(StreamRegistry.CANCELLED_BY_OPERATOR);
+		}
+		assertThat(client.echoAsync(request("c"))).failsWithin(10, TimeUnit.SECONDS)
+			.withThrowableThat()
+			.havingCause()
+			.isInstanceOfSatisfying(StatusRuntimeException.class, (ex) -> assertThat(ex.getStatus().getDescription())
+				.isEqualTo(StreamRegistry.CANCELLED_BY_OPERATOR));
 	}
 
 	@Test
