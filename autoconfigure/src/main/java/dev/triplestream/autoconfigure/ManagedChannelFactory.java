@@ -19,6 +19,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.MetadataUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
 
 import dev.triplestream.client.ChannelTarget;
@@ -30,7 +31,7 @@ import dev.triplestream.client.StaticNameResolverProvider;
  * Builds the {@link ManagedChannel} of a {@link ResolvedChannel}: transport, TLS, the channel's
  * properties, then interceptors in this order of installation (grpc-java runs the last installed
  * first): the {@link ClientInterceptor} beans, whatever the customizers add, the static headers,
- * and last the stream lifecycle interceptor of {@link ClientStreams}, which so sees every call
+ * the channel's call credentials, and last the stream lifecycle interceptor of {@link ClientStreams}, which so sees every call
  * first.
  */
 final class ManagedChannelFactory {
@@ -43,20 +44,34 @@ final class ManagedChannelFactory {
 
 	private final List<RegistryNameResolvers> registries;
 
-	ManagedChannelFactory(ClientStreams clientStreams, ObjectProvider<ClientInterceptor> interceptors,
-			ObjectProvider<TripleChannelBuilderCustomizer> customizers) {
-		this(clientStreams, interceptors, customizers, List.of());
-	}
+	private final SslBundles sslBundles;
 
 	ManagedChannelFactory(ClientStreams clientStreams, ObjectProvider<ClientInterceptor> interceptors,
-			ObjectProvider<TripleChannelBuilderCustomizer> customizers, List<RegistryNameResolvers> registries) {
+			ObjectProvider<TripleChannelBuilderCustomizer> customizers) {
+		this(clientStreams, interceptors, customizers, List.of(), null);
+	}
+
+	/**
+	 * @param sslBundles the registry whose bundle reloads the channels follow; null when none
+	 */
+	ManagedChannelFactory(ClientStreams clientStreams, ObjectProvider<ClientInterceptor> interceptors,
+			ObjectProvider<TripleChannelBuilderCustomizer> customizers, List<RegistryNameResolvers> registries,
+			SslBundles sslBundles) {
 		this.registries = registries;
 		this.clientStreams = clientStreams;
 		this.interceptors = interceptors;
 		this.customizers = customizers;
+		this.sslBundles = sslBundles;
 	}
 
 	ManagedChannel create(ResolvedChannel channel) {
+		return create(channel, null);
+	}
+
+	/**
+	 * @param credentials the channel's call credentials; null when it sends none
+	 */
+	ManagedChannel create(ResolvedChannel channel, ChannelCredentials credentials) {
 		ChannelProperties properties = channel.properties();
 		ManagedChannelBuilder<?> builder = (channel.target().kind() == ChannelTarget.Kind.IN_PROCESS)
 				? InProcessChannelBuilder.forName(channel.target().inProcessName()) : network(channel);
@@ -72,6 +87,9 @@ final class ManagedChannelFactory {
 		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(channel.name(), builder));
 		if (!channel.headers().isEmpty()) {
 			builder.intercept(MetadataUtils.newAttachHeadersInterceptor(metadata(channel.headers())));
+		}
+		if (credentials != null) {
+			builder.intercept(credentials.create().interceptor());
 		}
 		builder.intercept(
 				this.clientStreams.interceptor(channel.name(), channel.target().text(), channel.streamSettings()));
@@ -114,14 +132,17 @@ final class ManagedChannelFactory {
 		return builder;
 	}
 
-	private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext(ResolvedChannel channel) {
+	private io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext(ResolvedChannel channel) {
 		SslContextBuilder ssl = GrpcSslContexts.forClient();
 		SslBundle bundle = channel.sslBundle();
 		if (bundle != null) {
-			if (bundle.getStores().getKeyStore() != null) {
-				ssl.keyManager(bundle.getManagers().getKeyManagerFactory());
+			// new connections of the channel follow the bundle's reloads; open ones keep their session
+			BundleSslManagers managers = BundleSslManagers.of(channel.properties().getSsl().getBundle(),
+					"channel '" + channel.name() + "'", bundle, this.sslBundles);
+			if (managers.keyManager() != null) {
+				ssl.keyManager(managers.keyManager());
 			}
-			ssl.trustManager(bundle.getManagers().getTrustManagerFactory());
+			ssl.trustManager(managers.trustManager());
 			SslOptions options = bundle.getOptions();
 			if (options.getCiphers() != null) {
 				ssl.ciphers(List.of(options.getCiphers()));
