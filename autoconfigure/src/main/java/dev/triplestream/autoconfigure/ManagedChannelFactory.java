@@ -31,7 +31,8 @@ import dev.triplestream.client.StaticNameResolverProvider;
  * Builds the {@link ManagedChannel} of a {@link ResolvedChannel}: transport, TLS, the channel's
  * properties, then interceptors in this order of installation (grpc-java runs the last installed
  * first): the {@link ClientInterceptor} beans, whatever the customizers add, the static headers,
- * the channel's call credentials, and last the stream lifecycle interceptor of {@link ClientStreams}, which so sees every call
+ * the channel's call credentials, the TLS handshake failure descriptions, and last the stream
+ * lifecycle interceptor of {@link ClientStreams}, which so sees every call
  * first.
  */
 final class ManagedChannelFactory {
@@ -90,6 +91,11 @@ final class ManagedChannelFactory {
 		}
 		if (credentials != null) {
 			builder.intercept(credentials.create().interceptor());
+		}
+		if (channel.tls()) {
+			String bundle = channel.properties().getSsl().getBundle();
+			builder.intercept(new TlsHandshakeFailureInterceptor(channel.name(),
+					(bundle != null) ? "SSL bundle '" + bundle + "'" : "the JDK's default trust store"));
 		}
 		builder.intercept(
 				this.clientStreams.interceptor(channel.name(), channel.target().text(), channel.streamSettings()));
