@@ -1,5 +1,12 @@
 package dev.triplestream.autoconfigure;
 
+import java.util.Enumeration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.ssl.SslBundle;
@@ -27,6 +34,8 @@ final class BundleSslManagers {
 	private final ReloadableKeyManager keyManager;
 
 	private final ReloadableTrustManager trustManager;
+
+	private final List<SSLSessionContext> sessions = new CopyOnWriteArrayList<>();
 
 	private BundleSslManagers(String bundleName, String user, SslBundle bundle) {
 		this.bundleName = bundleName;
@@ -60,6 +69,17 @@ final class BundleSslManagers {
 		return this.trustManager;
 	}
 
+	/**
+	 * Registers the session cache of a TLS context built over these managers, emptied on every
+	 * reload: a resumed session skips the certificates, so a new connection that resumed one made
+	 * before the reload would go on with the old certificates.
+	 */
+	void invalidateOnReload(SSLSessionContext sessionContext) {
+		if (sessionContext != null) {
+			this.sessions.add(sessionContext);
+		}
+	}
+
 	private void reload(SslBundle bundle) {
 		try {
 			SslManagerBundle managers = bundle.getManagers();
@@ -70,12 +90,22 @@ final class BundleSslManagers {
 				this.keyManager.update(managers.getKeyManagers());
 			}
 			this.trustManager.update(managers.getTrustManagers());
+			this.sessions.forEach(BundleSslManagers::invalidate);
 			logger.info("SSL bundle '" + this.bundleName + "' was reloaded: new connections of " + this.user
 					+ " use its new certificates; open connections keep theirs");
 		}
 		catch (RuntimeException ex) {
 			logger.error("SSL bundle '" + this.bundleName + "' was reloaded but cannot be used by " + this.user
 					+ "; new connections keep using the previous certificates", ex);
+		}
+	}
+
+	private static void invalidate(SSLSessionContext context) {
+		for (Enumeration<byte[]> ids = context.getIds(); ids.hasMoreElements();) {
+			SSLSession session = context.getSession(ids.nextElement());
+			if (session != null) {
+				session.invalidate();
+			}
 		}
 	}
 

@@ -141,9 +141,10 @@ final class ManagedChannelFactory {
 	private io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext(ResolvedChannel channel) {
 		SslContextBuilder ssl = GrpcSslContexts.forClient();
 		SslBundle bundle = channel.sslBundle();
+		BundleSslManagers managers = null;
 		if (bundle != null) {
 			// new connections of the channel follow the bundle's reloads; open ones keep their session
-			BundleSslManagers managers = BundleSslManagers.of(channel.properties().getSsl().getBundle(),
+			managers = BundleSslManagers.of(channel.properties().getSsl().getBundle(),
 					"channel '" + channel.name() + "'", bundle, this.sslBundles);
 			if (managers.keyManager() != null) {
 				ssl.keyManager(managers.keyManager());
@@ -158,7 +159,11 @@ final class ManagedChannelFactory {
 			}
 		}
 		try {
-			return ssl.build();
+			io.grpc.netty.shaded.io.netty.handler.ssl.SslContext context = ssl.build();
+			if (managers != null) {
+				managers.invalidateOnReload(context.sessionContext());
+			}
+			return context;
 		}
 		catch (SSLException ex) {
 			throw new IllegalStateException("Cannot set up TLS for channel '" + channel.name() + "'"

@@ -72,7 +72,9 @@ final class TripleServerSslCredentials {
 			if (options != null && options.getEnabledProtocols() != null) {
 				builder.protocols(options.getEnabledProtocols());
 			}
-			return NettySslContextServerCredentials.create(builder.build());
+			io.grpc.netty.shaded.io.netty.handler.ssl.SslContext context = builder.build();
+			managers.invalidateOnReload(context.sessionContext());
+			return NettySslContextServerCredentials.create(context);
 		}
 		catch (InvalidConfigurationPropertyValueException ex) {
 			throw ex;

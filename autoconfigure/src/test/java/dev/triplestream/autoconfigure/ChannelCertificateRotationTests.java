@@ -86,7 +86,7 @@ class ChannelCertificateRotationTests {
 
 					BigInteger renewedSerial = authority.issueClient("client", "orders").serial();
 					assertThat(renewedSerial).isNotEqualTo(originalSerial);
-					await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+					await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 						// the channel lets its connection go; its next call opens a new one
 						channel.enterIdle();
 						echo(channel);

@@ -64,7 +64,7 @@ class TripleServerCertificateRotationTests {
 
 					BigInteger renewedSerial = authority.issueServer("server").serial();
 					assertThat(renewedSerial).isNotEqualTo(originalSerial);
-					await().atMost(Duration.ofSeconds(15)).until(() -> serialOfANewConnection(port, authority),
+					await().atMost(Duration.ofSeconds(30)).until(() -> serialOfANewConnection(port, authority),
 							renewedSerial::equals);
 
 					stream.send(2, "after renewal");
