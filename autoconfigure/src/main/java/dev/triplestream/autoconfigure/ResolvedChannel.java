@@ -231,7 +231,10 @@ record ResolvedChannel(String name, ChannelProperties properties, ChannelTarget 
 						basic.getUsername(), "A basic user name cannot contain ':'");
 			}
 			if (basic.getPassword() == null) {
-				throw new InvalidConfigurationPropertyValueException(sources.of("auth.basic.password"), null,
+				// missing, so the channel's own property is the one to set
+				String password = (sources.channel != null) ? sources.channelPrefix() + ".auth.basic.password"
+						: DEFAULTS + ".auth.basic.password";
+				throw new InvalidConfigurationPropertyValueException(password, null,
 						"Basic credentials need a password as well as a user name ("
 								+ sources.of("auth.basic.username") + ")");
 			}

@@ -64,17 +64,17 @@ final class TlsHandshakeFailureInterceptor implements ClientInterceptor {
 		}
 		Throwable certificate = find(status.getCause(), CertificateException.class, CertPathBuilderException.class,
 				CertPathValidatorException.class);
-		String prefix = (status.getDescription() != null) ? status.getDescription() + ": " : "";
+		String grpc = (status.getDescription() != null) ? " [" + status.getDescription() + "]" : "";
 		if (certificate != null) {
-			return status.withDescription(prefix + "TLS handshake of channel '" + this.channel
+			return status.withDescription("TLS handshake of channel '" + this.channel
 					+ "' failed: the server's certificate is not trusted by " + this.trust
-					+ " or does not match the target's host (" + rootMessage(certificate) + ")");
+					+ " or does not match the target's host (" + rootMessage(certificate) + ")" + grpc);
 		}
 		Throwable ssl = find(status.getCause(), SSLException.class);
 		if (ssl != null) {
-			return status.withDescription(prefix + "TLS handshake of channel '" + this.channel
+			return status.withDescription("TLS handshake of channel '" + this.channel
 					+ "' failed; if the server requires a client certificate, check that the channel's SSL bundle "
-					+ "has one its trust accepts (" + rootMessage(ssl) + ")");
+					+ "has one its trust accepts (" + rootMessage(ssl) + ")" + grpc);
 		}
 		return status;
 	}
