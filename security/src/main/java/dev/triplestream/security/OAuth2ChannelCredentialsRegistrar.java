@@ -9,6 +9,7 @@ import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -57,12 +58,12 @@ public class OAuth2ChannelCredentialsRegistrar
 			ConfigurationPropertyName own = ConfigurationPropertyName.of("triple.client.channels")
 				.append(ConfigurationPropertyName.adapt(channel, '.'))
 				.append("auth.oauth2.registration-id");
-			String registrationId = binder.bind(own, String.class).orElse(fallback);
+			String registrationId = binder.bind(own, Bindable.of(String.class)).orElse(fallback);
 			String beanName = BEAN_NAME_PREFIX + channel;
 			if (registrationId == null || registry.containsBeanDefinition(beanName)) {
 				continue;
 			}
-			String property = binder.bind(own, String.class).isBound() ? own.toString()
+			String property = binder.bind(own, Bindable.of(String.class)).isBound() ? own.toString()
 					: "triple.client.defaults.auth.oauth2.registration-id";
 			RootBeanDefinition definition = new RootBeanDefinition(TripleCallCredentials.class,
 					() -> credentials(channel, registrationId, property));
