@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
+import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,6 +21,7 @@ import dev.triplestream.autoconfigure.clients.EchoClient;
 import dev.triplestream.client.BidiStream;
 import dev.triplestream.test.v1.EchoRequest;
 import dev.triplestream.test.v1.EchoResponse;
+import dev.triplestream.test.v1.EchoServiceGrpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,7 +57,7 @@ class ChannelSecretsTests {
 					"triple.client.channels.echo.auth.bearer-token=" + TOKEN,
 					"triple.client.channels.basic.target=in-process:" + name,
 					"triple.client.channels.basic.auth.basic.username=alice",
-					"triple.client.channels.basic.auth.basic.password=" + PASSWORD, "triple.client.eager=true",
+					"triple.client.channels.basic.auth.basic.password=" + PASSWORD,
 					"management.endpoints.web.exposure.include=health,triplestreams,configprops,env",
 					"management.endpoint.health.show-details=always",
 					"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always",
@@ -64,6 +66,9 @@ class ChannelSecretsTests {
 		BidiStream<EchoRequest, EchoResponse> chat = this.context.getBean(EchoClient.class).chat();
 		chat.send(EchoRequest.newBuilder().setText("a").build());
 		assertThat(chat.receive().getText()).isEqualTo("a");
+		assertThat(EchoServiceGrpc.newBlockingStub(this.context.getBean("tripleChannel.basic", ManagedChannel.class))
+			.echo(EchoRequest.newBuilder().setText("b").build())
+			.getText()).isEqualTo("b");
 
 		String streams = get("/actuator/triplestreams");
 		assertThat(streams).contains("EchoService/Chat");
