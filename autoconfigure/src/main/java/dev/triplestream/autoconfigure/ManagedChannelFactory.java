@@ -15,6 +15,7 @@ import io.grpc.Metadata;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSslSessionContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.MetadataUtils;
 import org.springframework.beans.factory.ObjectProvider;
@@ -161,6 +162,13 @@ final class ManagedChannelFactory {
 		try {
 			io.grpc.netty.shaded.io.netty.handler.ssl.SslContext context = ssl.build();
 			if (managers != null) {
+				// a resumed session skips the certificates: without resumption every new connection
+				// presents the bundle's current one (gRPC connections are long-lived; a full handshake
+				// on reconnect costs little). Emptying the cache on reload alone races with a
+				// handshake in flight, which caches its session after the reload.
+				if (context.sessionContext() instanceof OpenSslSessionContext openSsl) {
+					openSsl.setSessionCacheEnabled(false);
+				}
 				managers.invalidateOnReload(context.sessionContext());
 			}
 			return context;
