@@ -15,10 +15,12 @@ import io.grpc.Metadata;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSslSessionContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.MetadataUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
 
 import dev.triplestream.client.ChannelTarget;
@@ -30,7 +32,8 @@ import dev.triplestream.client.StaticNameResolverProvider;
  * Builds the {@link ManagedChannel} of a {@link ResolvedChannel}: transport, TLS, the channel's
  * properties, then interceptors in this order of installation (grpc-java runs the last installed
  * first): the {@link ClientInterceptor} beans, whatever the customizers add, the static headers,
- * and last the stream lifecycle interceptor of {@link ClientStreams}, which so sees every call
+ * the channel's call credentials, the TLS handshake failure descriptions, and last the stream
+ * lifecycle interceptor of {@link ClientStreams}, which so sees every call
  * first.
  */
 final class ManagedChannelFactory {
@@ -43,20 +46,34 @@ final class ManagedChannelFactory {
 
 	private final List<RegistryNameResolvers> registries;
 
-	ManagedChannelFactory(ClientStreams clientStreams, ObjectProvider<ClientInterceptor> interceptors,
-			ObjectProvider<TripleChannelBuilderCustomizer> customizers) {
-		this(clientStreams, interceptors, customizers, List.of());
-	}
+	private final SslBundles sslBundles;
 
 	ManagedChannelFactory(ClientStreams clientStreams, ObjectProvider<ClientInterceptor> interceptors,
-			ObjectProvider<TripleChannelBuilderCustomizer> customizers, List<RegistryNameResolvers> registries) {
+			ObjectProvider<TripleChannelBuilderCustomizer> customizers) {
+		this(clientStreams, interceptors, customizers, List.of(), null);
+	}
+
+	/**
+	 * @param sslBundles the registry whose bundle reloads the channels follow; null when none
+	 */
+	ManagedChannelFactory(ClientStreams clientStreams, ObjectProvider<ClientInterceptor> interceptors,
+			ObjectProvider<TripleChannelBuilderCustomizer> customizers, List<RegistryNameResolvers> registries,
+			SslBundles sslBundles) {
 		this.registries = registries;
 		this.clientStreams = clientStreams;
 		this.interceptors = interceptors;
 		this.customizers = customizers;
+		this.sslBundles = sslBundles;
 	}
 
 	ManagedChannel create(ResolvedChannel channel) {
+		return create(channel, null);
+	}
+
+	/**
+	 * @param credentials the channel's call credentials; null when it sends none
+	 */
+	ManagedChannel create(ResolvedChannel channel, ChannelCredentials credentials) {
 		ChannelProperties properties = channel.properties();
 		ManagedChannelBuilder<?> builder = (channel.target().kind() == ChannelTarget.Kind.IN_PROCESS)
 				? InProcessChannelBuilder.forName(channel.target().inProcessName()) : network(channel);
@@ -72,6 +89,14 @@ final class ManagedChannelFactory {
 		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(channel.name(), builder));
 		if (!channel.headers().isEmpty()) {
 			builder.intercept(MetadataUtils.newAttachHeadersInterceptor(metadata(channel.headers())));
+		}
+		if (credentials != null) {
+			builder.intercept(credentials.create().interceptor());
+		}
+		if (channel.tls()) {
+			String bundle = channel.properties().getSsl().getBundle();
+			builder.intercept(new TlsHandshakeFailureInterceptor(channel.name(),
+					(bundle != null) ? "SSL bundle '" + bundle + "'" : "the JDK's default trust store"));
 		}
 		builder.intercept(
 				this.clientStreams.interceptor(channel.name(), channel.target().text(), channel.streamSettings()));
@@ -114,14 +139,18 @@ final class ManagedChannelFactory {
 		return builder;
 	}
 
-	private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext(ResolvedChannel channel) {
+	private io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext(ResolvedChannel channel) {
 		SslContextBuilder ssl = GrpcSslContexts.forClient();
 		SslBundle bundle = channel.sslBundle();
+		BundleSslManagers managers = null;
 		if (bundle != null) {
-			if (bundle.getStores().getKeyStore() != null) {
-				ssl.keyManager(bundle.getManagers().getKeyManagerFactory());
+			// new connections of the channel follow the bundle's reloads; open ones keep their session
+			managers = BundleSslManagers.of(channel.properties().getSsl().getBundle(),
+					"channel '" + channel.name() + "'", bundle, this.sslBundles);
+			if (managers.keyManager() != null) {
+				ssl.keyManager(managers.keyManager());
 			}
-			ssl.trustManager(bundle.getManagers().getTrustManagerFactory());
+			ssl.trustManager(managers.trustManager());
 			SslOptions options = bundle.getOptions();
 			if (options.getCiphers() != null) {
 				ssl.ciphers(List.of(options.getCiphers()));
@@ -131,7 +160,18 @@ final class ManagedChannelFactory {
 			}
 		}
 		try {
-			return ssl.build();
+			io.grpc.netty.shaded.io.netty.handler.ssl.SslContext context = ssl.build();
+			if (managers != null) {
+				// a resumed session skips the certificates: without resumption every new connection
+				// presents the bundle's current one (gRPC connections are long-lived; a full handshake
+				// on reconnect costs little). Emptying the cache on reload alone races with a
+				// handshake in flight, which caches its session after the reload.
+				if (context.sessionContext() instanceof OpenSslSessionContext openSsl) {
+					openSsl.setSessionCacheEnabled(false);
+				}
+				managers.invalidateOnReload(context.sessionContext());
+			}
+			return context;
 		}
 		catch (SSLException ex) {
 			throw new IllegalStateException("Cannot set up TLS for channel '" + channel.name() + "'"

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 import dev.triplestream.client.ChannelTarget;
@@ -128,6 +129,7 @@ record ResolvedChannel(String name, ChannelProperties properties, ChannelTarget 
 				positive(sources, "idle-timeout", effective.getIdleTimeout()),
 				notNegative(sources, "close-timeout", effective.getCloseTimeout()), effective.getDrainPolicy());
 		Map<String, String> headers = checkHeaders(sources, effective, own);
+		checkAuth(sources, effective.getAuth());
 		if (sources.channel == null) {
 			return null;
 		}
@@ -190,6 +192,63 @@ record ResolvedChannel(String name, ChannelProperties properties, ChannelTarget 
 			throw new InvalidConfigurationPropertyValueException(sources.of("ssl.bundle"), name,
 					"No SSL bundle of that name; " + (known.isEmpty() ? "none is declared under spring.ssl.bundle"
 							: "the declared bundles are " + known));
+		}
+	}
+
+	/**
+	 * Checks that a channel names at most one kind of credentials, and all of it. A secret is never
+	 * the value of the exception, which failure messages show.
+	 */
+	private static void checkAuth(Sources sources, ChannelProperties.Auth auth) {
+		String token = auth.getBearerToken();
+		ChannelProperties.Basic basic = auth.getBasic();
+		boolean hasBasic = basic.getUsername() != null || basic.getPassword() != null;
+		if (token != null && hasBasic) {
+			throw new InvalidConfigurationPropertyValueException(sources.of("auth.basic.username"),
+					basic.getUsername(),
+					"A channel sends either a bearer token (" + sources.of("auth.bearer-token")
+							+ ") or basic credentials (" + sources.of("auth.basic.username") + " and "
+							+ sources.of("auth.basic.password") + "), not both");
+		}
+		String registration = auth.getOauth2().getRegistrationId();
+		if (registration != null && (token != null || hasBasic)) {
+			throw new InvalidConfigurationPropertyValueException(sources.of("auth.oauth2.registration-id"),
+					registration, "A channel sends either OAuth2 client credentials or "
+							+ ((token != null) ? "a bearer token (" + sources.of("auth.bearer-token") + ")"
+									: "basic credentials (" + sources.of("auth.basic.username") + ")")
+							+ ", not both");
+		}
+		if (token != null) {
+			checkSecret(sources.of("auth.bearer-token"), token, "The bearer token");
+		}
+		if (hasBasic) {
+			if (!StringUtils.hasText(basic.getUsername())) {
+				throw new InvalidConfigurationPropertyValueException(sources.of("auth.basic.username"),
+						basic.getUsername(), "Basic credentials need a user name as well as a password");
+			}
+			if (basic.getUsername().indexOf(':') >= 0) {
+				throw new InvalidConfigurationPropertyValueException(sources.of("auth.basic.username"),
+						basic.getUsername(), "A basic user name cannot contain ':'");
+			}
+			if (basic.getPassword() == null) {
+				// missing, so the channel's own property is the one to set
+				String password = (sources.channel != null) ? sources.channelPrefix() + ".auth.basic.password"
+						: DEFAULTS + ".auth.basic.password";
+				throw new InvalidConfigurationPropertyValueException(password, null,
+						"Basic credentials need a password as well as a user name ("
+								+ sources.of("auth.basic.username") + ")");
+			}
+		}
+	}
+
+	private static void checkSecret(String property, String secret, String what) {
+		boolean printable = !secret.isBlank();
+		for (int i = 0; i < secret.length() && printable; i++) {
+			printable = secret.charAt(i) > 0x20 && secret.charAt(i) <= 0x7E;
+		}
+		if (!printable) {
+			throw new InvalidConfigurationPropertyValueException(property, ChannelProperties.masked(secret),
+					what + " must be printable ASCII without spaces");
 		}
 	}
 

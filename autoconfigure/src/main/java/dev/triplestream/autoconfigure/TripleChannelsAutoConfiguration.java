@@ -1,9 +1,11 @@
 package dev.triplestream.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -25,6 +27,8 @@ import dev.triplestream.stream.StreamRegistry;
 /**
  * The client channels declared under {@code triple.client.channels}: a {@link TripleChannels} that
  * owns them, and one {@link ManagedChannel} bean per channel, qualified with the channel's name.
+ * A channel's credentials come from its {@code auth.*} properties or from the
+ * {@link dev.triplestream.client.TripleCallCredentials} bean qualified with its name.
  */
 @AutoConfiguration(after = { StreamRegistryAutoConfiguration.class, SslAutoConfiguration.class },
 		afterName = { "dev.triplestream.autoconfigure.TripleZookeeperAutoConfiguration",
@@ -52,16 +56,19 @@ public class TripleChannelsAutoConfiguration {
 			ObjectProvider<SslBundles> sslBundles, ClientStreams clientStreams,
 			ObjectProvider<ClientInterceptor> interceptors,
 			ObjectProvider<TripleChannelBuilderCustomizer> customizers,
-			ObjectProvider<RegistryNameResolvers> registryNameResolvers) {
+			ObjectProvider<RegistryNameResolvers> registryNameResolvers, ListableBeanFactory beanFactory) {
 		List<RegistryNameResolvers> registries = registryNameResolvers.orderedStream().toList();
-		List<ResolvedChannel> channels = ResolvedChannel.resolveAll(Binder.get(environment), properties,
-				sslBundles.getIfAvailable(), registries);
-		ManagedChannelFactory factory = new ManagedChannelFactory(clientStreams, interceptors, customizers,
+		SslBundles bundles = sslBundles.getIfAvailable();
+		List<ResolvedChannel> channels = ResolvedChannel.resolveAll(Binder.get(environment), properties, bundles,
 				registries);
-		List<ChannelDefinition> definitions = channels.stream()
-			.map((channel) -> new ChannelDefinition(channel.name(), channel.target().text(), channel.streamSettings(),
-					() -> factory.create(channel)))
-			.toList();
+		ManagedChannelFactory factory = new ManagedChannelFactory(clientStreams, interceptors, customizers,
+				registries, bundles);
+		List<ChannelDefinition> definitions = new ArrayList<>();
+		for (ResolvedChannel channel : channels) {
+			ChannelCredentials credentials = ChannelCredentials.of(channel, beanFactory);
+			definitions.add(new ChannelDefinition(channel.name(), channel.target().text(), channel.streamSettings(),
+					() -> factory.create(channel, credentials)));
+		}
 		return new TripleChannels(definitions, properties.isEager(), properties.getShutdown().getGracePeriod());
 	}
 

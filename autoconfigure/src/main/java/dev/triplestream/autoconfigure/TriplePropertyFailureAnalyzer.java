@@ -21,12 +21,19 @@ class TriplePropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidConfi
 		if (name == null || !name.startsWith("triple.")) {
 			return null;
 		}
-		Object value = cause.getValue();
+		// a secret's value is never repeated, even if a check passed it on
+		Object value = (cause.getValue() != null && isSecret(name)) ? "******" : cause.getValue();
 		String description = (value != null)
 				? "Invalid value '" + value + "' for configuration property '" + name + "': " + cause.getReason()
 				: "Configuration property '" + name + "' is missing: " + cause.getReason();
 		return new FailureAnalysis(description, "Change " + name + " to a valid value, as the reason above says.",
 				cause);
+	}
+
+	private static boolean isSecret(String name) {
+		String lower = name.toLowerCase(java.util.Locale.ROOT);
+		return lower.endsWith("token") || lower.endsWith("password") || lower.endsWith("secret")
+				|| lower.contains("credentials");
 	}
 
 }

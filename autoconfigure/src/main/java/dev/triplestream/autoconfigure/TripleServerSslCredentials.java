@@ -13,7 +13,6 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.boot.ssl.SslManagerBundle;
 import org.springframework.boot.ssl.SslOptions;
 import org.springframework.util.StringUtils;
 
@@ -22,7 +21,8 @@ import dev.triplestream.autoconfigure.TripleServerProperties.Ssl;
 /**
  * The network server's credentials from {@code triple.server.ssl.*}: plaintext without a bundle,
  * TLS from the named SSL bundle otherwise. Every problem with the bundle fails start-up naming
- * {@value #BUNDLE_PROPERTY}.
+ * {@value #BUNDLE_PROPERTY}. When the bundle reloads ({@code reload-on-update}), new connections get
+ * the renewed key and trust material; open connections and their streams are untouched.
  */
 final class TripleServerSslCredentials {
 
@@ -57,10 +57,11 @@ final class TripleServerSslCredentials {
 				throw invalid(name, "SSL bundle '" + name + "' has no key store: the server needs a key and certificate",
 						null);
 			}
-			SslManagerBundle managers = bundle.getManagers();
-			SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forServer(managers.getKeyManagerFactory()));
+			// the TLS context outlives bundle reloads: new handshakes use the renewed certificates
+			BundleSslManagers managers = BundleSslManagers.of(name, "the Triple server", bundle, bundles);
+			SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forServer(managers.keyManager()));
 			if (ssl.getClientAuth() != TripleServerProperties.ClientAuth.NONE) {
-				builder.trustManager(managers.getTrustManagerFactory());
+				builder.trustManager(managers.trustManager());
 				builder.clientAuth((ssl.getClientAuth() == TripleServerProperties.ClientAuth.REQUIRE) ? ClientAuth.REQUIRE
 						: ClientAuth.OPTIONAL);
 			}
@@ -71,7 +72,9 @@ final class TripleServerSslCredentials {
 			if (options != null && options.getEnabledProtocols() != null) {
 				builder.protocols(options.getEnabledProtocols());
 			}
-			return NettySslContextServerCredentials.create(builder.build());
+			io.grpc.netty.shaded.io.netty.handler.ssl.SslContext context = builder.build();
+			managers.invalidateOnReload(context.sessionContext());
+			return NettySslContextServerCredentials.create(context);
 		}
 		catch (InvalidConfigurationPropertyValueException ex) {
 			throw ex;

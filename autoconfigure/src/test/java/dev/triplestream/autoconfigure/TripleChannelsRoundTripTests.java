@@ -1,5 +1,6 @@
 package dev.triplestream.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -8,6 +9,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -15,6 +17,7 @@ import org.springframework.context.ApplicationContext;
 
 import dev.triplestream.test.v1.EchoRequest;
 import dev.triplestream.test.v1.EchoServiceGrpc;
+import dev.triplestream.testing.TestCertificateAuthority;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -136,11 +139,12 @@ class TripleChannelsRoundTripTests {
 	}
 
 	@Test
-	void tlsThroughAnSslBundle() throws Exception {
-		TestCertificates certificates = TestCertificates.get();
-		try (RecordingEchoServer server = RecordingEchoServer.loopbackTls("tls", certificates.keyManagers())) {
+	void tlsThroughAnSslBundle(@TempDir Path certificates) throws Exception {
+		TestCertificateAuthority authority = TestCertificateAuthority.create(certificates, "ca");
+		try (RecordingEchoServer server = RecordingEchoServer.loopbackTls("tls",
+				authority.issueServer("server").keyManagers())) {
 			this.runner.withPropertyValues(
-					"spring.ssl.bundle.pem.server-trust.truststore.certificate=" + certificates.certificateLocation(),
+					"spring.ssl.bundle.pem.server-trust.truststore.certificate=file:" + authority.certificatePem(),
 					"triple.client.channels.secure.target=localhost:" + server.port(),
 					"triple.client.channels.secure.ssl.bundle=server-trust",
 					"triple.client.channels.jdk-trust.target=localhost:" + server.port(),
@@ -148,7 +152,7 @@ class TripleChannelsRoundTripTests {
 					"triple.client.channels.plain.target=localhost:" + server.port())
 				.run((context) -> {
 					assertThat(echo(context, "secure", "hello")).isEqualTo("tls:hello");
-					// the JDK's default trust store does not know the self-signed certificate
+					// the JDK's default trust store does not know the test authority
 					assertThatExceptionOfType(StatusRuntimeException.class)
 						.isThrownBy(() -> echo(context, "jdk-trust", "hello"))
 						.satisfies((ex) -> {

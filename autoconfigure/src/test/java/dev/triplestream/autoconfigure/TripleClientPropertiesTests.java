@@ -1,10 +1,13 @@
 package dev.triplestream.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -20,6 +23,7 @@ import dev.triplestream.client.LeakDetection;
 import dev.triplestream.client.StreamSettings;
 import dev.triplestream.client.TimeoutSetting;
 import dev.triplestream.client.TripleChannels;
+import dev.triplestream.testing.TestCertificateAuthority;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +32,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * start-up failures that name a wrong property.
  */
 class TripleClientPropertiesTests {
+
+	@TempDir
+	static Path certificates;
+
+	private static TestCertificateAuthority authority;
+
+	@BeforeAll
+	static void makeAuthority() {
+		authority = TestCertificateAuthority.create(certificates, "ca");
+	}
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(StreamRegistryAutoConfiguration.class, SslAutoConfiguration.class,
@@ -71,11 +85,28 @@ class TripleClientPropertiesTests {
 	}
 
 	@Test
+	void authIsInheritedFromTheDefaultsAndNeverShownByToString() {
+		this.runner
+			.withPropertyValues("triple.client.defaults.auth.bearer-token=t0ken-in-defaults",
+					"triple.client.defaults.auth.allow-insecure=true",
+					"triple.client.channels.chat.target=localhost:9090",
+					"triple.client.channels.basic.target=localhost:9090",
+					"triple.client.channels.basic.auth.bearer-token=other-t0ken")
+			.run((context) -> {
+				ChannelProperties.Auth chat = resolved(context, "chat").properties().getAuth();
+				assertThat(chat.getBearerToken()).isEqualTo("t0ken-in-defaults");
+				assertThat(chat.isAllowInsecure()).isTrue();
+				assertThat(resolved(context, "basic").properties().getAuth().getBearerToken()).isEqualTo("other-t0ken");
+				assertThat(chat.toString()).contains("bearerToken=******").doesNotContain("t0ken-in-defaults");
+			});
+	}
+
+	@Test
 	void everyPropertyBinds() {
 		this.runner.withPropertyValues("triple.client.eager=true", "triple.client.leak-detection=paranoid",
 				"triple.client.shutdown.grace-period=30s", "triple.client.channels.chat.target=static://127.0.0.1:1,127.0.0.1:2",
 				"triple.client.channels.chat.ssl.enabled=false", "triple.client.channels.chat.ssl.bundle=client",
-				"spring.ssl.bundle.pem.client.truststore.certificate=" + TestCertificates.get().certificateLocation(),
+				"spring.ssl.bundle.pem.client.truststore.certificate=" + "file:" + authority.certificatePem(),
 				"triple.client.channels.chat.load-balancing-policy=round_robin",
 				"triple.client.channels.chat.keepalive.time=2m", "triple.client.channels.chat.keepalive.timeout=15s",
 				"triple.client.channels.chat.keepalive.without-calls=true",
@@ -275,7 +306,7 @@ class TripleClientPropertiesTests {
 	void unknownSslBundleFailsNamingItAndListingTheDeclaredOnes() {
 		this.runner.withPropertyValues("triple.client.channels.chat.target=localhost:1",
 				"triple.client.channels.chat.ssl.bundle=missing",
-				"spring.ssl.bundle.pem.present.truststore.certificate=" + TestCertificates.get().certificateLocation())
+				"spring.ssl.bundle.pem.present.truststore.certificate=" + "file:" + authority.certificatePem())
 			.run((context) -> {
 				Throwable cause = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
 				assertThat(cause).isInstanceOf(InvalidConfigurationPropertyValueException.class)

@@ -1,14 +1,9 @@
 package dev.triplestream.server;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
 
@@ -33,52 +28,39 @@ import dev.triplestream.autoconfigure.StreamRegistryAutoConfiguration;
 import dev.triplestream.autoconfigure.TripleServerAutoConfiguration;
 import dev.triplestream.test.v1.EchoRequest;
 import dev.triplestream.test.v1.EchoServiceGrpc;
+import dev.triplestream.testing.TestCertificateAuthority;
+import dev.triplestream.testing.TestCertificateAuthority.IssuedCertificate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * TLS from an SSL bundle, with certificates made by {@code keytool} for each run.
+ * The server's TLS from an SSL bundle, against real grpc-java clients, with certificates a test
+ * authority issues for each run: who is refused during the handshake, and that a refused handshake
+ * leaves the streams of others alone.
  */
 class TripleServerTlsTests {
 
-	private static final String PASSWORD = "changeit";
-
 	@TempDir
-	static Path dir;
+	static Path directory;
+
+	private static TestCertificateAuthority authority;
+
+	private static TestCertificateAuthority otherAuthority;
+
+	private static IssuedCertificate goodClient;
+
+	private static IssuedCertificate foreignClient;
 
 	private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
 
-	private ApplicationContextRunner runner;
-
 	@BeforeAll
-	static void makeCertificates() throws Exception {
-		keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname",
-				"CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12", "-keystore",
-				path("server.p12"), "-storepass", PASSWORD, "-keypass", PASSWORD);
-		keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", path("server.p12"), "-storepass", PASSWORD,
-				"-file", path("server.crt"));
-		keytool("-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname",
-				"CN=test client", "-storetype", "PKCS12", "-keystore", path("client.p12"), "-storepass", PASSWORD,
-				"-keypass", PASSWORD);
-		keytool("-exportcert", "-rfc", "-alias", "client", "-keystore", path("client.p12"), "-storepass", PASSWORD,
-				"-file", path("client.crt"));
-		keytool("-importcert", "-noprompt", "-alias", "client", "-file", path("client.crt"), "-storetype", "PKCS12",
-				"-keystore", path("trusted-clients.p12"), "-storepass", PASSWORD);
-	}
-
-	private static String path(String file) {
-		return dir.resolve(file).toString();
-	}
-
-	private static void keytool(String... args) throws Exception {
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-		command.addAll(List.of(args));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes());
-		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(process.exitValue()).as("keytool %s: %s", args[0], output).isZero();
+	static void issueCertificates() {
+		authority = TestCertificateAuthority.create(directory, "ca");
+		otherAuthority = TestCertificateAuthority.create(directory, "other");
+		authority.issueServer("server");
+		goodClient = authority.issueClient("good", "good client");
+		foreignClient = otherAuthority.issueClient("foreign", "foreign client");
 	}
 
 	private ApplicationContextRunner runner() {
@@ -86,12 +68,13 @@ class TripleServerTlsTests {
 			.withConfiguration(AutoConfigurations.of(StreamRegistryAutoConfiguration.class, SslAutoConfiguration.class,
 					TripleServerAutoConfiguration.class))
 			.withUserConfiguration(EchoServiceConfiguration.class)
-			.withPropertyValues("triple.server.port=0", "triple.server.ssl.bundle=server",
-					"spring.ssl.bundle.jks.server.keystore.location=file:" + path("server.p12"),
-					"spring.ssl.bundle.jks.server.keystore.password=" + PASSWORD,
+			.withPropertyValues("triple.server.port=0", "triple.server.address=127.0.0.1",
+					"triple.server.ssl.bundle=server",
+					"spring.ssl.bundle.jks.server.keystore.location=file:" + directory.resolve("server.p12"),
+					"spring.ssl.bundle.jks.server.keystore.password=" + TestCertificateAuthority.PASSWORD,
 					"spring.ssl.bundle.jks.server.keystore.type=PKCS12",
-					"spring.ssl.bundle.jks.server.truststore.location=file:" + path("trusted-clients.p12"),
-					"spring.ssl.bundle.jks.server.truststore.password=" + PASSWORD,
+					"spring.ssl.bundle.jks.server.truststore.location=file:" + authority.trustStore(),
+					"spring.ssl.bundle.jks.server.truststore.password=" + TestCertificateAuthority.PASSWORD,
 					"spring.ssl.bundle.jks.server.truststore.type=PKCS12");
 	}
 
@@ -101,45 +84,57 @@ class TripleServerTlsTests {
 	}
 
 	@Test
-	void servesTlsClientsOnly() {
+	void servesTlsClientsAndRefusesPlaintextOnes() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
 			int port = context.getBean(TripleServer.class).getPort();
-			assertThat(echo(tls(port, false), "over tls")).isEqualTo("over tls");
-			ChatCall call = new ChatCall(tls(port, false));
+			assertThat(echo(tls(port, authority, null), "over tls")).isEqualTo("over tls");
+			ChatCall call = new ChatCall(tls(port, authority, null));
 			call.send(1, "secure");
 			call.halfClose();
 			assertThat(call.next().getText()).isEqualTo("echo: secure");
 			assertThat(call.awaitStatus().getCode()).isEqualTo(Status.Code.OK);
 
-			ManagedChannel plaintext = channel(NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build());
+			ManagedChannel plaintext = channel(
+					NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
 			assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> echo(plaintext, "plain"))
 				.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
 		});
 	}
 
 	@Test
-	void requiresATrustedClientCertificateWhenConfigured() {
+	void requiredClientAuthRefusesAnonymousAndForeignClientsWhileATrustedOneKeepsStreaming() {
 		runner().withPropertyValues("triple.server.ssl.client-auth=require").run((context) -> {
 			assertThat(context).hasNotFailed();
 			int port = context.getBean(TripleServer.class).getPort();
-			assertThat(echo(tls(port, true), "with certificate")).isEqualTo("with certificate");
-			ManagedChannel anonymous = tls(port, false);
+			ChatCall trusted = new ChatCall(tls(port, authority, goodClient.keyManagers()));
+			trusted.send(1, "before");
+			assertThat(trusted.next().getText()).isEqualTo("echo: before");
+
+			ManagedChannel anonymous = tls(port, authority, null);
 			assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> echo(anonymous, "anonymous"))
 				.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+			trusted.send(2, "between");
+			assertThat(trusted.next().getText()).isEqualTo("echo: between");
+
+			ManagedChannel foreign = tls(port, authority, foreignClient.keyManagers());
+			assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> echo(foreign, "foreign"))
+				.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+
+			trusted.send(3, "after");
+			assertThat(trusted.next().getText()).isEqualTo("echo: after");
+			trusted.halfClose();
+			assertThat(trusted.awaitStatus().getCode()).isEqualTo(Status.Code.OK);
+			assertThat(echo(tls(port, authority, goodClient.keyManagers()), "new connection"))
+				.isEqualTo("new connection");
 		});
 	}
 
-	private ManagedChannel tls(int port, boolean withClientCertificate) throws Exception {
-		SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(dir.resolve("server.crt").toFile());
-		if (withClientCertificate) {
-			KeyStore keyStore = KeyStore.getInstance("PKCS12");
-			try (InputStream in = Files.newInputStream(dir.resolve("client.p12"))) {
-				keyStore.load(in, PASSWORD.toCharArray());
-			}
-			KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-			keyManagers.init(keyStore, PASSWORD.toCharArray());
-			ssl.keyManager(keyManagers);
+	private ManagedChannel tls(int port, TestCertificateAuthority trusted, KeyManagerFactory clientKey)
+			throws Exception {
+		SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(trusted.trustManagers());
+		if (clientKey != null) {
+			ssl.keyManager(clientKey);
 		}
 		return channel(NettyChannelBuilder.forAddress("localhost", port).sslContext(ssl.build()).build());
 	}

@@ -3,6 +3,7 @@ package dev.triplestream.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +11,15 @@ import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A certificate authority made for one test run with the JDK's {@code keytool}, in a directory the
@@ -69,6 +75,23 @@ public final class TestCertificateAuthority {
 	/** A PKCS12 trust store holding only the authority's certificate. */
 	public Path trustStore() {
 		return this.trustStore;
+	}
+
+	/** Trust managers that trust this authority only, for a test's own grpc-java peer. */
+	public TrustManagerFactory trustManagers() {
+		try (InputStream in = Files.newInputStream(this.trustStore)) {
+			KeyStore store = KeyStore.getInstance("PKCS12");
+			store.load(in, PASSWORD.toCharArray());
+			TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			factory.init(store);
+			return factory;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** A server certificate for {@code localhost} and {@code 127.0.0.1}. */
@@ -164,6 +187,37 @@ public final class TestCertificateAuthority {
 			Files.move(chain, chainPem, StandardCopyOption.REPLACE_EXISTING);
 			Files.move(workStore, keyStore, StandardCopyOption.REPLACE_EXISTING);
 			return new IssuedCertificate(keyStore, certificate, chainPem, key);
+		}
+
+		/** Key managers presenting this certificate, for a test's own grpc-java peer. */
+		public KeyManagerFactory keyManagers() {
+			try (InputStream in = Files.newInputStream(this.keyStore)) {
+				KeyStore store = KeyStore.getInstance("PKCS12");
+				store.load(in, PASSWORD.toCharArray());
+				KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+				factory.init(store, PASSWORD.toCharArray());
+				return factory;
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		/** The serial number of the certificate as it is on disk now. */
+		public BigInteger serial() {
+			try (InputStream in = Files.newInputStream(this.certificatePem)) {
+				return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in))
+					.getSerialNumber();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException(ex);
+			}
 		}
 
 		private static Key privateKey(Path store, String alias) {
