@@ -26,7 +26,7 @@ import dev.triplestream.client.TripleCallCredentials;
  * @param properties the channel's auth properties
  */
 record ChannelCredentials(String channel, String source, ListableBeanFactory beanFactory, String beanName,
-		ChannelProperties.Auth properties) {
+		ChannelAuthProperties properties) {
 
 	/**
 	 * The credentials of a channel, or null when it sends none.
@@ -35,7 +35,7 @@ record ChannelCredentials(String channel, String source, ListableBeanFactory bea
 	 */
 	static ChannelCredentials of(ResolvedChannel channel, ListableBeanFactory beanFactory) {
 		String prefix = ResolvedChannel.CHANNELS + "." + channel.name() + ".auth";
-		ChannelProperties.Auth auth = channel.properties().getAuth();
+		ChannelAuthProperties auth = channel.properties().getAuth();
 		List<String> beans = (beanFactory != null) ? qualifiedBeans(beanFactory, channel.name()) : List.of();
 		if (beans.size() > 1) {
 			throw new InvalidConfigurationPropertyValueException(ResolvedChannel.CHANNELS + "." + channel.name(),
@@ -46,7 +46,7 @@ record ChannelCredentials(String channel, String source, ListableBeanFactory bea
 		String property = (auth.getBearerToken() != null) ? prefix + ".bearer-token"
 				: (auth.getBasic().getUsername() != null) ? prefix + ".basic.username" : null;
 		if (bean != null && property != null) {
-			throw new InvalidConfigurationPropertyValueException(property, ChannelProperties.masked("set"),
+			throw new InvalidConfigurationPropertyValueException(property, ChannelAuthProperties.masked("set"),
 					"Channel '" + channel.name() + "' has credentials from bean '" + bean + "' and from " + property
 							+ "; a channel uses one: remove the property or the bean's qualifier");
 		}

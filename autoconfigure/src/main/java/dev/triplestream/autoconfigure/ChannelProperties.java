@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 import dev.triplestream.client.DrainPolicy;
@@ -31,7 +32,8 @@ public class ChannelProperties {
 	/**
 	 * Credentials sent with every call of the channel.
 	 */
-	private final Auth auth = new Auth();
+	@NestedConfigurationProperty
+	private final ChannelAuthProperties auth = new ChannelAuthProperties();
 
 	/**
 	 * Load-balancing policy: 'pick_first' uses one address at a time, 'round_robin' spreads calls
@@ -126,7 +128,7 @@ public class ChannelProperties {
 		return this.ssl;
 	}
 
-	public Auth getAuth() {
+	public ChannelAuthProperties getAuth() {
 		return this.auth;
 	}
 
@@ -231,21 +233,13 @@ public class ChannelProperties {
 	}
 
 	/** What a secret shows in {@code toString()}: whether it is set, never its value. */
-	static String masked(String secret) {
-		return (secret != null) ? "******" : null;
-	}
-
 	/** A deep copy, onto which a channel's own settings can be bound without touching these. */
 	ChannelProperties copy() {
 		ChannelProperties copy = new ChannelProperties();
 		copy.target = this.target;
 		copy.ssl.enabled = this.ssl.enabled;
 		copy.ssl.bundle = this.ssl.bundle;
-		copy.auth.bearerToken = this.auth.bearerToken;
-		copy.auth.basic.username = this.auth.basic.username;
-		copy.auth.basic.password = this.auth.basic.password;
-		copy.auth.allowInsecure = this.auth.allowInsecure;
-		copy.auth.oauth2.registrationId = this.auth.oauth2.registrationId;
+		this.auth.copyTo(copy.auth);
 		copy.loadBalancingPolicy = this.loadBalancingPolicy;
 		copy.keepalive.enabled = this.keepalive.enabled;
 		copy.keepalive.time = this.keepalive.time;
@@ -303,135 +297,6 @@ public class ChannelProperties {
 		/** Whether these settings turn TLS on. */
 		boolean turnsTlsOn() {
 			return (this.enabled != null) ? this.enabled : this.bundle != null;
-		}
-
-	}
-
-	/**
-	 * Credentials of a channel: a static bearer token, basic credentials, a client registration of
-	 * Spring Security's OAuth2 client, or a {@code TripleCallCredentials} bean qualified with the
-	 * channel's name; at most one of them. Sent only over TLS (or in-process) unless
-	 * 'allow-insecure' is true. {@link #toString()} never shows a secret.
-	 */
-	public static class Auth {
-
-		/**
-		 * Token sent with every call as 'authorization: Bearer <token>'.
-		 */
-		private String bearerToken;
-
-		/**
-		 * Basic credentials sent with every call as 'authorization: Basic <base64(username:password)>'.
-		 */
-		private final Basic basic = new Basic();
-
-		/**
-		 * OAuth2 client credentials, obtained and refreshed through Spring Security's
-		 * OAuth2AuthorizedClientManager (needs the triplestream security module and
-		 * spring-security-oauth2-client).
-		 */
-		private final OAuth2 oauth2 = new OAuth2();
-
-		/**
-		 * Whether the channel's credentials may be sent over a plaintext connection. When false,
-		 * a channel with credentials and a plaintext network target fails start-up, and a call
-		 * that would send credentials over a connection without privacy fails with UNAUTHENTICATED.
-		 */
-		private boolean allowInsecure;
-
-		public String getBearerToken() {
-			return this.bearerToken;
-		}
-
-		public void setBearerToken(String bearerToken) {
-			this.bearerToken = bearerToken;
-		}
-
-		public Basic getBasic() {
-			return this.basic;
-		}
-
-		public OAuth2 getOauth2() {
-			return this.oauth2;
-		}
-
-		public boolean isAllowInsecure() {
-			return this.allowInsecure;
-		}
-
-		public void setAllowInsecure(boolean allowInsecure) {
-			this.allowInsecure = allowInsecure;
-		}
-
-		@Override
-		public String toString() {
-			return "Auth[bearerToken=" + masked(this.bearerToken) + ", basic=" + this.basic + ", oauth2="
-					+ this.oauth2 + ", allowInsecure=" + this.allowInsecure + "]";
-		}
-
-	}
-
-	/**
-	 * Basic credentials of a channel.
-	 */
-	public static class Basic {
-
-		/**
-		 * User name of the basic credentials.
-		 */
-		private String username;
-
-		/**
-		 * Password of the basic credentials.
-		 */
-		private String password;
-
-		public String getUsername() {
-			return this.username;
-		}
-
-		public void setUsername(String username) {
-			this.username = username;
-		}
-
-		public String getPassword() {
-			return this.password;
-		}
-
-		public void setPassword(String password) {
-			this.password = password;
-		}
-
-		@Override
-		public String toString() {
-			return "Basic[username=" + this.username + ", password=" + masked(this.password) + "]";
-		}
-
-	}
-
-	/**
-	 * OAuth2 client credentials of a channel.
-	 */
-	public static class OAuth2 {
-
-		/**
-		 * Client registration (under 'spring.security.oauth2.client.registration') whose access
-		 * token is sent with every call as 'authorization: Bearer <token>', obtained through the
-		 * application's OAuth2AuthorizedClientManager bean and renewed by it when it expires.
-		 */
-		private String registrationId;
-
-		public String getRegistrationId() {
-			return this.registrationId;
-		}
-
-		public void setRegistrationId(String registrationId) {
-			this.registrationId = registrationId;
-		}
-
-		@Override
-		public String toString() {
-			return "OAuth2[registrationId=" + this.registrationId + "]";
 		}
 
 	}

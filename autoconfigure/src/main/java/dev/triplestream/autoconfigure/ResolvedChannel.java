@@ -199,9 +199,9 @@ record ResolvedChannel(String name, ChannelProperties properties, ChannelTarget 
 	 * Checks that a channel names at most one kind of credentials, and all of it. A secret is never
 	 * the value of the exception, which failure messages show.
 	 */
-	private static void checkAuth(Sources sources, ChannelProperties.Auth auth) {
+	private static void checkAuth(Sources sources, ChannelAuthProperties auth) {
 		String token = auth.getBearerToken();
-		ChannelProperties.Basic basic = auth.getBasic();
+		ChannelAuthProperties.Basic basic = auth.getBasic();
 		boolean hasBasic = basic.getUsername() != null || basic.getPassword() != null;
 		if (token != null && hasBasic) {
 			throw new InvalidConfigurationPropertyValueException(sources.of("auth.basic.username"),
@@ -247,7 +247,7 @@ record ResolvedChannel(String name, ChannelProperties properties, ChannelTarget 
 			printable = secret.charAt(i) > 0x20 && secret.charAt(i) <= 0x7E;
 		}
 		if (!printable) {
-			throw new InvalidConfigurationPropertyValueException(property, ChannelProperties.masked(secret),
+			throw new InvalidConfigurationPropertyValueException(property, ChannelAuthProperties.masked(secret),
 					what + " must be printable ASCII without spaces");
 		}
 	}

@@ -93,7 +93,7 @@ class TripleClientPropertiesTests {
 					"triple.client.channels.basic.target=localhost:9090",
 					"triple.client.channels.basic.auth.bearer-token=other-t0ken")
 			.run((context) -> {
-				ChannelProperties.Auth chat = resolved(context, "chat").properties().getAuth();
+				ChannelAuthProperties chat = resolved(context, "chat").properties().getAuth();
 				assertThat(chat.getBearerToken()).isEqualTo("t0ken-in-defaults");
 				assertThat(chat.isAllowInsecure()).isTrue();
 				assertThat(resolved(context, "basic").properties().getAuth().getBearerToken()).isEqualTo("other-t0ken");

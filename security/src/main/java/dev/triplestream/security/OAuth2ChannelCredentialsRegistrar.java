@@ -1,25 +1,15 @@
 package dev.triplestream.security;
 
-import org.springframework.beans.BeansException;
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.beans.factory.support.AutowireCandidateQualifier;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 
+import dev.triplestream.autoconfigure.PerChannelBeanRegistrar;
 import dev.triplestream.client.TripleCallCredentials;
-import dev.triplestream.client.TripleClientsRegistrar;
 
 /**
  * For every channel whose {@code auth.oauth2.registration-id} is set (on the channel or under
@@ -29,58 +19,41 @@ import dev.triplestream.client.TripleClientsRegistrar;
  * missing {@link OAuth2AuthorizedClientManager} or an unknown registration fails start-up naming
  * the property.
  */
-public class OAuth2ChannelCredentialsRegistrar
-		implements BeanDefinitionRegistryPostProcessor, EnvironmentAware, BeanFactoryAware {
+public class OAuth2ChannelCredentialsRegistrar extends PerChannelBeanRegistrar {
 
 	/** The prefix of the registered beans' names. */
 	public static final String BEAN_NAME_PREFIX = "tripleCallCredentials.";
 
-	private Environment environment;
-
-	private BeanFactory beanFactory;
-
-	@Override
-	public void setEnvironment(Environment environment) {
-		this.environment = environment;
+	public OAuth2ChannelCredentialsRegistrar() {
+		super(BEAN_NAME_PREFIX);
 	}
 
 	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = beanFactory;
-	}
-
-	@Override
-	public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) throws BeansException {
-		Binder binder = Binder.get(this.environment);
-		String fallback = binder.bind("triple.client.defaults.auth.oauth2.registration-id", String.class)
-			.orElse(null);
-		for (String channel : TripleClientsRegistrar.channelNames(this.environment)) {
-			ConfigurationPropertyName own = ConfigurationPropertyName.of("triple.client.channels")
-				.append(ConfigurationPropertyName.adapt(channel, '.'))
-				.append("auth.oauth2.registration-id");
-			String registrationId = binder.bind(own, Bindable.of(String.class)).orElse(fallback);
-			String beanName = BEAN_NAME_PREFIX + channel;
-			if (registrationId == null || registry.containsBeanDefinition(beanName)) {
-				continue;
-			}
-			String property = binder.bind(own, Bindable.of(String.class)).isBound() ? own.toString()
-					: "triple.client.defaults.auth.oauth2.registration-id";
-			RootBeanDefinition definition = new RootBeanDefinition(TripleCallCredentials.class,
-					() -> credentials(channel, registrationId, property));
-			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, channel));
-			registry.registerBeanDefinition(beanName, definition);
+	protected RootBeanDefinition definitionFor(String channel) {
+		Binder binder = Binder.get(environment());
+		String defaults = "triple.client.defaults.auth.oauth2.registration-id";
+		ConfigurationPropertyName own = ConfigurationPropertyName.of("triple.client.channels")
+			.append(ConfigurationPropertyName.adapt(channel, '.'))
+			.append("auth.oauth2.registration-id");
+		String ownId = binder.bind(own, Bindable.of(String.class)).orElse(null);
+		String registrationId = (ownId != null) ? ownId : binder.bind(defaults, String.class).orElse(null);
+		if (registrationId == null) {
+			return null;
 		}
+		String property = (ownId != null) ? own.toString() : defaults;
+		return new RootBeanDefinition(TripleCallCredentials.class,
+				() -> credentials(channel, registrationId, property));
 	}
 
 	private OAuth2ChannelCredentials credentials(String channel, String registrationId, String property) {
-		OAuth2AuthorizedClientManager manager = this.beanFactory.getBeanProvider(OAuth2AuthorizedClientManager.class)
+		OAuth2AuthorizedClientManager manager = beanFactory().getBeanProvider(OAuth2AuthorizedClientManager.class)
 			.getIfUnique();
 		if (manager == null) {
 			throw new InvalidConfigurationPropertyValueException(property, registrationId, "Channel '" + channel
 					+ "' needs exactly one OAuth2AuthorizedClientManager bean to obtain its tokens, such as an "
 					+ "AuthorizedClientServiceOAuth2AuthorizedClientManager with a client-credentials provider");
 		}
-		ClientRegistrationRepository registrations = this.beanFactory
+		ClientRegistrationRepository registrations = beanFactory()
 			.getBeanProvider(ClientRegistrationRepository.class)
 			.getIfUnique();
 		if (registrations != null && registrations.findByRegistrationId(registrationId) == null) {
@@ -89,10 +62,6 @@ public class OAuth2ChannelCredentialsRegistrar
 							+ registrationId + ")");
 		}
 		return new OAuth2ChannelCredentials(manager, registrationId, channel);
-	}
-
-	@Override
-	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) throws BeansException {
 	}
 
 }
