@@ -13,8 +13,11 @@ import dev.triplestream.interop.v1.Note;
  * A Dubbo 3 Triple consumer of {@code InteropService} that opens one stream, driven by commands on
  * standard input.
  * <p>
- * Arguments: the provider URL ({@code tri://host:port}), the group and the version ({@code -} for
- * none), and optionally the reference's timeout in milliseconds. Commands: {@code open Chat|Hang
+ * Arguments: where the provider is, the group and the version ({@code -} for none), and optionally
+ * the reference's timeout in milliseconds. Where the provider is: either its URL
+ * ({@code tri://host:port}, dialled directly) or a registry address ({@code zookeeper://host:port},
+ * in which the consumer looks the interface up, Dubbo's default migration step deciding between the
+ * interface-level and the application-level layout). Commands: {@code open Chat|Hang
  * <label>} (a new stream; the next commands act on it), {@code send <seq> <text>}, {@code
  * half-close}, {@code cancel}. Events: {@code referred} or {@code refer-failed <message>}, then per
  * stream {@code <label> reply <seq> <text>}, {@code <label> completed}, {@code <label> error
@@ -30,7 +33,10 @@ public final class DubboConsumer {
 	public static void main(String[] args) throws IOException {
 		ReferenceConfig<InteropService> reference = new ReferenceConfig<>();
 		reference.setInterface(InteropService.class);
-		reference.setUrl(args[0]);
+		boolean registry = args[0].startsWith("zookeeper://");
+		if (!registry) {
+			reference.setUrl(args[0]);
+		}
 		// Dubbo waits 3 s by default for the server's HTTP/2 preface, too short for a cold JVM on a busy machine
 		reference.setParameters(Map.of("connect.timeout", "30000"));
 		if (!"-".equals(args[1])) {
@@ -44,7 +50,8 @@ public final class DubboConsumer {
 		}
 		InteropService service;
 		try {
-			DubboPeerApplication.bootstrap("triplestream-dubbo-consumer").reference(reference).start();
+			(registry ? DubboPeerApplication.bootstrap("triplestream-dubbo-consumer", args[0])
+					: DubboPeerApplication.bootstrap("triplestream-dubbo-consumer")).reference(reference).start();
 			service = reference.get();
 		}
 		catch (RuntimeException ex) {
