@@ -88,6 +88,11 @@ final class OutboundBacklog {
 		return (this.limit > 0 && before > this.limit) ? Send.OVER_LIMIT : Send.STALLED;
 	}
 
+	/** Bytes beyond which an unread backlog ends the call; 0 for no limit. */
+	long limit() {
+		return this.limit;
+	}
+
 	/** The bytes sent since the call was last seen ready; may lag. */
 	long sinceReady() {
 		return this.sinceReady;

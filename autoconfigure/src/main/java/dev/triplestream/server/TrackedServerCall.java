@@ -2,6 +2,7 @@ package dev.triplestream.server;
 
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.grpc.Deadline;
@@ -55,8 +56,8 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 	/** What the handler sent that the client has not taken; null with neither limit nor idle clock. */
 	private final OutboundBacklog backlog;
 
-	/** Bytes an unread backlog may reach before the call is ended; 0 for no limit. */
-	private final long maxPendingOutbound;
+	/** The delegate's {@code isReady}, made once: a send must not allocate one each time. */
+	private final BooleanSupplier readyCheck;
 
 	/** Written by grpc-java's serialized callbacks. */
 	private long received;
@@ -73,7 +74,7 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 			long maxPendingOutbound, Consumer<TrackedServerCall<?, ?>> onEnd) {
 		super(call);
 		this.lifecycle = lifecycle;
-		this.maxPendingOutbound = maxPendingOutbound;
+		this.readyCheck = delegate()::isReady;
 		this.backlog = (maxPendingOutbound > 0 || lifecycle.hasIdleClock()) ? new OutboundBacklog(maxPendingOutbound)
 				: null;
 		this.deadline = deadline;
@@ -140,13 +141,13 @@ final class TrackedServerCall<Q, R> extends SerializedServerCall<Q, R> implement
 		if (unread == null) {
 			return;
 		}
-		switch (unread.afterSend(delegate()::isReady)) {
+		switch (unread.afterSend(this.readyCheck)) {
 			case FLOWING -> this.lifecycle.touch();
 			case STALLED -> {
 				// The client takes nothing: not activity, so that a stream nobody reads becomes idle.
 			}
 			case OVER_LIMIT -> this.lifecycle.terminate(EndReason.LIMIT_EXCEEDED,
-					Status.RESOURCE_EXHAUSTED.withDescription("client not reading: more than " + this.maxPendingOutbound
+					Status.RESOURCE_EXHAUSTED.withDescription("client not reading: more than " + unread.limit()
 							+ " bytes sent to it wait to be taken (" + TrackingServerInterceptor.MAX_PENDING_OUTBOUND_PROPERTY
 							+ ")"));
 		}
